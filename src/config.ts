@@ -1,0 +1,123 @@
+import path from 'node:path';
+
+/** Where Strata runs: development serves GraphiQL and detailed logs; production refuses unsafe settings. */
+export type Mode = 'development' | 'production' | 'test';
+
+/** Query limits applied to every operation (see `useQueryLimits`). */
+export interface LimitsConfig {
+  /** Deepest selection nesting allowed. @default 10 */
+  maxDepth: number;
+  /** Most aliases in one operation. @default 30 */
+  maxAliases: number;
+  /** Most tokens in one document. @default 5000 */
+  maxTokens: number;
+  /** Highest estimated cost of one operation. @default 5000 */
+  maxCost: number;
+  /** Largest `take`/`first`/`last` a list may ask for; also the default page size cap. @default 100 */
+  maxTake: number;
+}
+
+/** The whole configuration, read once from the environment by {@link loadConfig}. */
+export interface Config {
+  mode: Mode;
+  /** Root of the project (where `prisma/` and `app/` live). @default process.cwd() */
+  root: string;
+  /** Prisma schema file. @default `<root>/prisma/schema.prisma` */
+  schemaPath: string;
+  /** Database URL; a `file:` URL means SQLite. @default `file:<root>/.strata/dev.db` */
+  databaseUrl: string;
+  /** Interface the HTTP server binds to. @default 127.0.0.1 */
+  host: string;
+  /** Port of the HTTP server; 0 picks a free one. @default 4000 */
+  port: number;
+  /** GraphQL endpoint path. @default /graphql */
+  graphqlPath: string;
+  /** Serve GraphiQL. @default true outside production */
+  graphiql: boolean;
+  /** pino log level. @default info (silent in test) */
+  logLevel: string;
+  /** Connection pool size for PostgreSQL. @default 10 */
+  poolSize: number;
+  /** Folder for generated clients and the embedded database. @default `<root>/.strata` */
+  cacheDir: string;
+  limits: LimitsConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the configuration from `env`. Every bad variable is
+ * reported at once in one {@link ConfigError}.
+ */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min = 0): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+      problems.push(`${name} must be an integer >= ${min}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${env[name]}"`);
+    return fallback;
+  };
+
+  const rawMode = env.STRATA_ENV ?? env.NODE_ENV ?? 'development';
+  let mode: Mode = 'development';
+  if (rawMode === 'production' || rawMode === 'test' || rawMode === 'development') mode = rawMode;
+  else problems.push(`STRATA_ENV must be development, production or test, got "${rawMode}"`);
+
+  const root = path.resolve(overrides.root ?? env.STRATA_ROOT ?? process.cwd());
+  const cacheDir = path.resolve(root, env.STRATA_CACHE_DIR ?? '.strata');
+  const databaseUrl = env.DATABASE_URL || `file:${path.join(cacheDir, 'dev.db')}`;
+  if (!/^(file:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)');
+  }
+
+  const config: Config = {
+    mode,
+    root,
+    schemaPath: path.resolve(root, env.STRATA_SCHEMA ?? 'prisma/schema.prisma'),
+    databaseUrl,
+    host: env.HOST || '127.0.0.1',
+    port: int('PORT', 4000),
+    graphqlPath: env.STRATA_GRAPHQL_PATH || '/graphql',
+    graphiql: bool('STRATA_GRAPHIQL', mode !== 'production'),
+    logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
+    poolSize: int('DATABASE_POOL_SIZE', 10, 1),
+    cacheDir,
+    limits: {
+      maxDepth: int('STRATA_MAX_DEPTH', 10, 1),
+      maxAliases: int('STRATA_MAX_ALIASES', 30, 1),
+      maxTokens: int('STRATA_MAX_TOKENS', 5000, 10),
+      maxCost: int('STRATA_MAX_COST', 5000, 1),
+      maxTake: int('STRATA_MAX_TAKE', 100, 1),
+    },
+    ...overrides,
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The database family a URL points at. */
+export function providerOf(databaseUrl: string): 'sqlite' | 'postgresql' {
+  return databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql';
+}

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** A user's Prisma schema, rewritten for Strata's own generators. */
+export interface PreparedSchema {
+  /** Where the user's schema came from. */
+  source: string;
+  /** The schema without generator blocks or datasource URLs, provider set from the database URL. */
+  content: string;
+  /** The datasource provider in effect. */
+  provider: 'sqlite' | 'postgresql';
+  /** Stable hash of `content`, names the generated client's cache folder. */
+  hash: string;
+}
+
+function readSchemaText(source: string): string {
+  if (!statSync(source).isDirectory()) return readFileSync(source, 'utf8');
+  // A multi-file schema folder concatenates into one valid schema.
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== 'migrations') walk(full);
+      else if (entry.name.endsWith('.prisma')) files.push(full);
+    }
+  };
+  walk(source);
+  if (files.length === 0) throw new Error(`No .prisma files in ${source}`);
+  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+const generatorBlock = /^[ \t]*generator\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/gm;
+const datasourceBlock = /^[ \t]*datasource\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/m;
+
+/**
+ * Reads the schema at `source` (a file or a folder of `.prisma` files) and
+ * prepares it for generation: Strata owns the generators, the database URL
+ * comes from config (Prisma 7 keeps URLs out of schemas), and the provider
+ * follows that URL so one schema serves SQLite and PostgreSQL.
+ */
+export function prepareSchema(source: string, provider: 'sqlite' | 'postgresql'): PreparedSchema {
+  const original = readSchemaText(source);
+  const datasource = original.match(datasourceBlock);
+  if (!datasource) throw new Error(`${source} has no datasource block`);
+  const declared = datasource[0].match(/provider\s*=\s*"(\w+)"/)?.[1];
+  if (declared !== 'sqlite' && declared !== 'postgresql' && declared !== 'postgres') {
+    throw new Error(`${source}: datasource provider "${declared}" is not supported (use sqlite or postgresql)`);
+  }
+  const rewritten = datasource[0]
+    .split('\n')
+    .filter((line) => !/^\s*(url|directUrl|shadowDatabaseUrl)\s*=/.test(line))
+    .join('\n')
+    .replace(/provider\s*=\s*"\w+"/, `provider = "${provider}"`);
+  const content = original.replace(generatorBlock, '').replace(datasourceBlock, rewritten).trim() + '\n';
+  const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
+  return { source, content, provider, hash };
+}
