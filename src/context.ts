@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+
+/** The Prisma client surface Strata uses; the concrete client is generated per schema. */
+export type PrismaLike = Record<string, any> & {
+  $transaction: (...args: any[]) => Promise<any>;
+  $disconnect: () => Promise<void>;
+  $queryRawUnsafe: (sql: string, ...values: unknown[]) => Promise<unknown>;
+};
+
+/** What every resolver receives. */
+export interface Context {
+  /** The Prisma client for this request. */
+  prisma: PrismaLike;
+  /** Request-scoped logger. */
+  log: Logger;
+  /** The incoming HTTP request (absent for operations run in process). */
+  request?: Request;
+}

@@ -1,0 +1,59 @@
+import { pathToFileURL } from 'node:url';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { Logger } from 'pino';
+import { providerOf } from './config.ts';
+import type { PrismaLike } from './context.ts';
+import { createPgPool } from './engine/pg-pool.ts';
+import { sqliteFile } from './engine/sqlite-file.ts';
+
+/** An open database: the Prisma client of the user's schema and its namespace. */
+export interface Database {
+  prisma: PrismaLike;
+  /** The generated `Prisma` namespace (DbNull, error classes...). */
+  Prisma: Record<string, any>;
+  /** Statements run since start; tests and benchmarks read it to catch N+1 queries. */
+  statements: { count: number; log: string[] };
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** The generated client's `client.ts`. */
+  clientEntry: string;
+  databaseUrl: string;
+  /** Pool size for PostgreSQL. @default 10 */
+  poolSize?: number;
+  log: Logger;
+  /** Keep the SQL text of each statement in `statements.log`. @default false */
+  recordStatements?: boolean;
+}
+
+/** Imports the generated Prisma client and connects it through the driver adapter for the URL. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const { PrismaClient, Prisma } = await import(pathToFileURL(options.clientEntry).href);
+  let closePool = async () => {};
+  let adapter;
+  if (providerOf(options.databaseUrl) === 'sqlite') {
+    adapter = new PrismaBetterSqlite3({ url: sqliteFile(options.databaseUrl) });
+  } else {
+    const pool = createPgPool(options.databaseUrl, { max: options.poolSize ?? 10 });
+    pool.on('error', (error) => options.log.error({ err: error }, 'idle database connection failed'));
+    adapter = new PrismaPg(pool);
+    closePool = () => pool.end();
+  }
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const statements = { count: 0, log: [] as string[] };
+  prisma.$on('query', (event: { query: string }) => {
+    statements.count += 1;
+    if (options.recordStatements) statements.log.push(event.query);
+  });
+  return {
+    prisma,
+    Prisma,
+    statements,
+    close: async () => {
+      await prisma.$disconnect();
+      await closePool();
+    },
+  };
+}

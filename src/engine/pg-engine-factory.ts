@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { createPgPool } from './pg-pool.ts';
+
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+
+/**
+ * A pg pool whose results report `"char"` columns as text on every query
+ * path. `createPgPool`'s catalog-safe client relabels promise-style queries
+ * only, but `pool.query` hands its client a callback, and the engine's reads
+ * outside transactions go through `pool.query`.
+ */
+function enginePool(url: string): pg.Pool {
+  const pool = createPgPool(url, { max: 2, catalogSafe: true });
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as { query: unknown }).query = (...args: unknown[]) => {
+    const out = query(...args) as Promise<pg.QueryResult> | undefined;
+    if (!out || typeof out.then !== 'function') return out;
+    return out.then((result) => {
+      for (const field of result?.fields ?? []) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+      return result;
+    });
+  };
+  return pool;
+}
+
+async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A PostgreSQL adapter factory for the schema engine, and how to release all it opened. */
+export interface PgEngineFactory {
+  factory: PrismaPg & { connectToShadowDb(): Promise<SqlDriverAdapter> };
+  /** Ends the pools and drops any shadow database still there. */
+  close(): Promise<void>;
+}
+
+/**
+ * The adapter factory the schema engine uses for PostgreSQL. Its shadow
+ * database is a fresh `strata_shadow_<random>` database on the same server
+ * (the role needs CREATEDB, as with `prisma migrate dev`), dropped when the
+ * engine lets go of it or at the latest on `close()`. PrismaPg's own
+ * `connectToShadowDb` cannot be used: given a connection string, its shadow
+ * pool connects to the main database again.
+ */
+export function createPgEngineFactory(databaseUrl: string): PgEngineFactory {
+  const main = enginePool(databaseUrl);
+  const shadows = new Set<() => Promise<void>>();
+  const connectToShadowDb = async (): Promise<SqlDriverAdapter> => {
+    const name = `strata_shadow_${randomBytes(6).toString('hex')}`;
+    await adminQuery(databaseUrl, `CREATE DATABASE "${name}"`);
+    const url = new URL(databaseUrl);
+    url.pathname = `/${name}`;
+    const pool = enginePool(url.toString());
+    const adapter = await new PrismaPg(pool).connect();
+    const release = adapter.dispose.bind(adapter);
+    const drop = async () => {
+      if (!shadows.delete(drop)) return;
+      await release();
+      await pool.end();
+      await adminQuery(databaseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    };
+    shadows.add(drop);
+    adapter.dispose = drop;
+    return adapter;
+  };
+  return {
+    factory: Object.assign(new PrismaPg(main), { connectToShadowDb }),
+    close: async () => {
+      for (const drop of [...shadows]) await drop();
+      await main.end();
+    },
+  };
+}

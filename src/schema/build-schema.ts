@@ -1,0 +1,92 @@
+import type { GraphQLSchema } from 'graphql';
+import type { LimitsConfig } from '../config.ts';
+import { createBuilder } from './builder.ts';
+import { type Datamodel, describe, scalarFields } from './dmmf.ts';
+import type { Generator } from './generator.ts';
+import { InputRegistry } from './input-registry.ts';
+import { ScalarFilters } from './inputs/filters.ts';
+import { ModelFilters } from './inputs/model-filters.ts';
+import { ModelWrites } from './inputs/model-writes.ts';
+import { names } from './naming.ts';
+import { defineMutations } from './operations/mutations.ts';
+import { defineQueries } from './operations/queries.ts';
+import { defineAggregateTypes } from './types/aggregates.ts';
+import { defineConnectionType, definePageInfo } from './types/connection.ts';
+import { defineModelObject } from './types/model-object.ts';
+
+export interface BuildSchemaOptions {
+  datamodel: Datamodel;
+  limits: LimitsConfig;
+  /** Prisma's `DbNull` marker from the generated client (a JSON column set to SQL NULL). */
+  dbNull: unknown;
+}
+
+/** Defines enums shared by every model, the schema's own enums, and each model's field enum. */
+function defineEnums(builder: any, datamodel: Datamodel): Map<string, unknown> {
+  const refs = new Map<string, unknown>();
+  for (const e of datamodel.enums) {
+    refs.set(e.name, builder.enumType(e.name, { description: describe(e.documentation), values: e.values.map((v) => v.name) }));
+  }
+  refs.set(names.sortOrder, builder.enumType(names.sortOrder, { values: ['asc', 'desc'] }));
+  if (datamodel.provider === 'postgresql') {
+    refs.set(names.queryMode, builder.enumType(names.queryMode, { values: ['default', 'insensitive'] }));
+  }
+  return refs;
+}
+
+/**
+ * Builds the whole CRUD API (DESIGN.md section 3) from a datamodel. Pure: no
+ * I/O, the Prisma client arrives per request through the context.
+ */
+export function buildSchema({ datamodel, limits, dbNull }: BuildSchemaOptions): GraphQLSchema {
+  const builder = createBuilder({ datamodel: { models: datamodel.models } });
+  const enums = defineEnums(builder, datamodel);
+  const fieldEnums = new Map<string, string>();
+  for (const model of datamodel.models) {
+    const name = names.scalarFieldEnum(model.name);
+    enums.set(name, builder.enumType(name, { values: scalarFields(model).filter((f) => !f.isList).map((f) => f.name) }));
+    fieldEnums.set(model.name, name);
+  }
+  const registry = new InputRegistry(builder, enums, dbNull);
+  const scalarFilters = new ScalarFilters(registry, datamodel);
+  const filters = new ModelFilters(registry, scalarFilters, datamodel, new Map([...fieldEnums].map(([m, n]) => [m, enums.get(n) as string])));
+  const gen: Generator = {
+    builder,
+    datamodel,
+    registry,
+    filters,
+    writes: new ModelWrites(registry, filters, datamodel),
+    limits,
+    refs: new Map(enums),
+  };
+
+  builder.queryType({});
+  builder.mutationType({});
+  gen.refs.set(
+    names.batchPayload,
+    builder.objectRef(names.batchPayload).implement({
+      description: 'How many rows a batch operation affected.',
+      fields: (t: any) => ({ count: t.exposeInt('count') }),
+    }),
+  );
+  definePageInfo(gen);
+  // Inputs are registered before any fields thunk runs: Pothos cannot add types while building.
+  for (const model of datamodel.models) {
+    for (const define of [filters.where, filters.whereUnique, filters.orderBy, filters.having, filters.groupByOrderBy]) {
+      define.call(filters, model);
+    }
+    for (const define of [gen.writes.create, gen.writes.update, gen.writes.createMany, gen.writes.updateMany]) {
+      define.call(gen.writes, model);
+    }
+  }
+  for (const model of datamodel.models) {
+    defineModelObject(gen, model);
+    defineAggregateTypes(gen, model);
+    defineConnectionType(gen, model);
+  }
+  for (const model of datamodel.models) {
+    defineQueries(gen, model);
+    defineMutations(gen, model);
+  }
+  return builder.toSchema({ sortSchema: false });
+}

@@ -1,0 +1,57 @@
+import type { LimitsConfig } from '../config.ts';
+import { badInput } from '../errors.ts';
+import type { AnyBuilder } from './builder.ts';
+import type { Datamodel, DmmfModel } from './dmmf.ts';
+import type { InputRegistry } from './input-registry.ts';
+import type { ModelFilters } from './inputs/model-filters.ts';
+import type { ModelWrites } from './inputs/model-writes.ts';
+
+/** Everything the per-model type and operation builders share. */
+export interface Generator {
+  builder: AnyBuilder;
+  datamodel: Datamodel;
+  registry: InputRegistry;
+  filters: ModelFilters;
+  writes: ModelWrites;
+  limits: LimitsConfig;
+  /** Output object refs by type name (aggregates, connections, enums...). */
+  refs: Map<string, any>;
+}
+
+/** Arguments of a list read, converted for Prisma. */
+export interface ListArgs {
+  where?: unknown;
+  orderBy?: unknown;
+  skip?: number;
+  take?: number;
+  cursor?: unknown;
+  distinct?: string[];
+}
+
+/** Translates list arguments from GraphQL to Prisma, enforcing the page-size cap. */
+export function listArgs(gen: Generator, model: DmmfModel, args: Record<string, any>): ListArgs {
+  const out: ListArgs = {};
+  if (args.where) out.where = gen.registry.toPrisma(args.where, gen.filters.where(model));
+  if (args.orderBy) out.orderBy = gen.registry.toPrisma(args.orderBy, gen.filters.orderBy(model));
+  if (args.cursor) out.cursor = gen.registry.toPrisma(args.cursor, gen.filters.whereUnique(model));
+  if (args.skip != null) out.skip = nonNegative('skip', args.skip);
+  out.take = pageSize(gen.limits, 'take', args.take, true);
+  if (args.distinct?.length) out.distinct = args.distinct;
+  return out;
+}
+
+
+export function nonNegative(name: string, value: number): number {
+  if (value < 0) throw badInput(`${name} must not be negative`, { argument: name });
+  return value;
+}
+
+/** A page size within the configured cap; `take` may be negative (Prisma reads backwards). */
+export function pageSize(limits: LimitsConfig, name: string, value: number | null | undefined, signed = false): number {
+  if (value == null) return limits.maxTake;
+  if (!signed) nonNegative(name, value);
+  if (Math.abs(value) > limits.maxTake) {
+    throw badInput(`${name} must be at most ${limits.maxTake}`, { argument: name });
+  }
+  return value;
+}

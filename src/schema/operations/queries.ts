@@ -1,0 +1,101 @@
+import type { Context } from '../../context.ts';
+import { badInput } from '../../errors.ts';
+import type { DmmfModel } from '../dmmf.ts';
+import { delegateName, uniqueKeys } from '../dmmf.ts';
+import type { Generator } from '../generator.ts';
+import { listArgs, nonNegative, pageSize } from '../generator.ts';
+import { names } from '../naming.ts';
+import { aggregateSelection } from '../types/aggregates.ts';
+import { resolveConnection } from '../types/connection.ts';
+import { listArgDefs } from '../types/model-object.ts';
+
+/** Converts a unique-where argument, insisting on one complete unique key. */
+export function uniqueWhere(gen: Generator, model: DmmfModel, where: Record<string, unknown>): Record<string, unknown> {
+  const keys = uniqueKeys(model);
+  if (!keys.some((key) => where[key.name] != null)) {
+    throw badInput(`${names.whereUnique(model.name)} needs one of: ${keys.map((k) => k.name).join(', ')}`, { argument: 'where' });
+  }
+  return gen.registry.toPrisma(where, gen.filters.whereUnique(model)) as Record<string, unknown>;
+}
+
+/** Adds the read operations of one model to `Query`. */
+export function defineQueries(gen: Generator, model: DmmfModel): void {
+  const { builder, registry, filters } = gen;
+  const delegate = (ctx: Context) => ctx.prisma[delegateName(model.name)];
+  const whereArg = (t: any) => t.arg({ type: registry.ref(filters.where(model)) });
+  const where = (args: { where?: unknown }) => registry.toPrisma(args.where, filters.where(model));
+
+  builder.queryFields((t: any) => ({
+    [names.findUnique(model.name)]: t.prismaField({
+      type: model.name,
+      nullable: true,
+      args: { where: t.arg({ type: registry.ref(filters.whereUnique(model)), required: true }) },
+      resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
+        delegate(ctx).findUnique({ ...query, where: uniqueWhere(gen, model, args.where) }),
+    }),
+
+    [names.findMany(model.name)]: t.prismaField({
+      type: [model.name],
+      args: { ...listArgDefs(gen, t, model), distinct: t.arg({ type: [filters.scalarFieldEnum(model)], required: false }) },
+      resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
+        delegate(ctx).findMany({ ...query, ...listArgs(gen, model, args) }),
+    }),
+
+    [names.connection(model.name)]: t.field({
+      type: gen.refs.get(names.connectionType(model.name)),
+      args: {
+        where: whereArg(t),
+        orderBy: t.arg({ type: [registry.ref(filters.orderBy(model))] }),
+        first: t.arg.int(),
+        after: t.arg.string(),
+        last: t.arg.int(),
+        before: t.arg.string(),
+      },
+      resolve: (_root: unknown, args: any, ctx: Context, info: any) =>
+        resolveConnection(
+          gen,
+          model,
+          { ...args, where: where(args), orderBy: registry.toPrisma(args.orderBy, filters.orderBy(model)) as unknown[] },
+          ctx,
+          info,
+        ),
+    }),
+
+    [names.count(model.name)]: t.int({
+      args: { where: whereArg(t) },
+      resolve: (_root: unknown, args: any, ctx: Context) => delegate(ctx).count({ where: where(args) }),
+    }),
+
+    [names.aggregate(model.name)]: t.field({
+      type: gen.refs.get(names.aggregateType(model.name)),
+      args: { where: whereArg(t) },
+      resolve: (_root: unknown, args: any, ctx: Context) =>
+        delegate(ctx).aggregate({ where: where(args), ...aggregateSelection(model) }),
+    }),
+
+    [names.groupBy(model.name)]: t.field({
+      type: [gen.refs.get(names.groupByType(model.name))],
+      args: {
+        by: t.arg({ type: [filters.scalarFieldEnum(model)], required: true }),
+        where: whereArg(t),
+        having: t.arg({ type: registry.ref(filters.having(model)) }),
+        orderBy: t.arg({ type: [registry.ref(filters.groupByOrderBy(model))] }),
+        skip: t.arg.int(),
+        take: t.arg.int(),
+      },
+      resolve: (_root: unknown, args: any, ctx: Context) => {
+        if (args.by.length === 0) throw badInput('by must name at least one field', { argument: 'by' });
+        const orderBy = args.orderBy?.length ? args.orderBy : args.by.map((f: string) => ({ [f]: 'asc' }));
+        return delegate(ctx).groupBy({
+          by: args.by,
+          where: where(args),
+          having: registry.toPrisma(args.having, filters.having(model)),
+          orderBy,
+          skip: args.skip == null ? undefined : nonNegative('skip', args.skip),
+          take: pageSize(gen.limits, 'take', args.take),
+          ...aggregateSelection(model),
+        });
+      },
+    }),
+  }));
+}

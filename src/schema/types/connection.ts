@@ -1,0 +1,111 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../../context.ts';
+import { badInput } from '../../errors.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+import type { DmmfModel } from '../dmmf.ts';
+import { delegateName, idFields, idWhere } from '../dmmf.ts';
+import type { Generator } from '../generator.ts';
+import { pageSize } from '../generator.ts';
+import { names } from '../naming.ts';
+
+interface ConnectionResult {
+  edges: { cursor: string; node: unknown }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  count: () => Promise<number>;
+}
+
+/** Defines the shared `PageInfo` type once. */
+export function definePageInfo(gen: Generator): void {
+  gen.refs.set(
+    names.pageInfo,
+    gen.builder.objectRef(names.pageInfo).implement({
+      fields: (t: any) => ({
+        hasNextPage: t.exposeBoolean('hasNextPage'),
+        hasPreviousPage: t.exposeBoolean('hasPreviousPage'),
+        startCursor: t.exposeString('startCursor', { nullable: true }),
+        endCursor: t.exposeString('endCursor', { nullable: true }),
+      }),
+    }),
+  );
+}
+
+/** Defines `PostConnection` and `PostEdge`; `totalCount` runs a count only when asked for. */
+export function defineConnectionType(gen: Generator, model: DmmfModel): void {
+  const edge = gen.builder.objectRef(names.edgeType(model.name)).implement({
+    fields: (t: any) => ({
+      cursor: t.exposeString('cursor'),
+      node: t.field({ type: model.name, resolve: (e: { node: unknown }) => e.node }),
+    }),
+  });
+  gen.refs.set(
+    names.connectionType(model.name),
+    gen.builder.objectRef(names.connectionType(model.name)).implement({
+      fields: (t: any) => ({
+        edges: t.field({ type: [edge], resolve: (c: ConnectionResult) => c.edges }),
+        pageInfo: t.field({ type: gen.refs.get(names.pageInfo), resolve: (c: ConnectionResult) => c.pageInfo }),
+        totalCount: t.int({ resolve: (c: ConnectionResult) => c.count() }),
+      }),
+    }),
+  );
+}
+
+const flip = (order: unknown): unknown => {
+  if (order === 'asc') return 'desc';
+  if (order === 'desc') return 'asc';
+  if (Array.isArray(order)) return order.map(flip);
+  if (order && typeof order === 'object') return Object.fromEntries(Object.entries(order).map(([k, v]) => [k, flip(v)]));
+  return order;
+};
+
+interface ConnectionArgs {
+  where?: unknown;
+  orderBy?: unknown[];
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+/**
+ * Relay cursor pagination over Prisma's cursor API. The primary key is
+ * appended to the order so pages are stable; `last`/`before` read the
+ * reversed order and flip the page back.
+ */
+export async function resolveConnection(
+  gen: Generator,
+  model: DmmfModel,
+  args: ConnectionArgs,
+  ctx: Context,
+  info: GraphQLResolveInfo,
+): Promise<ConnectionResult> {
+  if (args.first != null && args.last != null) throw badInput('Pass either first or last, not both');
+  const backward = args.last != null || (args.before != null && args.first == null);
+  const size = pageSize(gen.limits, backward ? 'last' : 'first', backward ? args.last : args.first);
+  const cursor = backward ? args.before : args.after;
+  const ids = idFields(model);
+  const order = [...(args.orderBy ?? []), ...ids.map((f) => ({ [f]: 'asc' }))];
+  const delegate = ctx.prisma[delegateName(model.name)];
+  const query = queryFromInfo({ context: ctx, info, typeName: model.name, path: ['edges', 'node'] });
+  const rows: Record<string, unknown>[] = await delegate.findMany({
+    ...query,
+    where: args.where,
+    orderBy: backward ? flip(order) : order,
+    take: size + 1,
+    ...(cursor ? { cursor: idWhere(model, decodeCursor(cursor)), skip: 1 } : {}),
+  });
+  const hasMore = rows.length > size;
+  const page = rows.slice(0, size);
+  if (backward) page.reverse();
+  const edges = page.map((node) => ({ cursor: encodeCursor(Object.fromEntries(ids.map((f) => [f, node[f]]))), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: backward ? args.before != null : hasMore,
+      hasPreviousPage: backward ? hasMore : args.after != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    count: () => delegate.count({ where: args.where }),
+  };
+}
