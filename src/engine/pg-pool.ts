@@ -22,6 +22,12 @@ function relabelChar(result: unknown): unknown {
 class CatalogSafeClient extends pg.Client {
   // pg's overloads are too many to restate; the promise form is the one adapters use.
   query(...args: any[]): any {
+    const last = args.length - 1;
+    // pool.query passes a callback; adapters inside transactions use the promise form.
+    if (typeof args[last] === 'function') {
+      const callback = args[last];
+      args[last] = (error: unknown, result: unknown) => callback(error, error ? result : relabelChar(result));
+    }
     const out = (super.query as (...a: any[]) => any)(...args);
     return out && typeof out.then === 'function' ? out.then(relabelChar) : out;
   }

@@ -1,0 +1,67 @@
+import { loadConfig } from '../../src/config.ts';
+import { prepareSchema } from '../../src/engine/prepare-schema.ts';
+import { pushSchema } from '../../src/engine/push-schema.ts';
+import { type App, createApp } from '../../src/server/create-app.ts';
+import { createTestDatabase, type Provider, type TestDatabase } from './databases.ts';
+
+export interface GraphQLResponse<T = any> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions: { code?: string; [k: string]: unknown } }[];
+}
+
+/** A Strata app on a fresh database, driven in process through `yoga.fetch`. */
+export interface TestApp {
+  provider: Provider;
+  app: App;
+  database: TestDatabase;
+  prisma: App['db']['prisma'];
+  /** Runs one operation and returns the GraphQL response body. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Runs `fn` and returns how many SQL statements it issued. */
+  countStatements(fn: () => Promise<unknown>): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Prisma schema to serve. @default the example app's */
+  schemaPath?: string;
+  /** Extra environment for the config (limits, mode...). */
+  env?: Record<string, string>;
+}
+
+/** Creates a database of `provider`, pushes the schema and starts the app on it. */
+export async function createTestApp(provider: Provider, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase(provider);
+  const config = loadConfig({
+    STRATA_ENV: 'test',
+    DATABASE_URL: database.url,
+    ...(options.schemaPath ? { STRATA_SCHEMA: options.schemaPath } : {}),
+    ...options.env,
+  });
+  await pushSchema(config.databaseUrl, prepareSchema(config.schemaPath, provider), true);
+  const app = await createApp(config, { recordStatements: true });
+  const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const response = await app.yoga.fetch(`http://127.0.0.1${config.graphqlPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return response.json();
+  };
+  return {
+    provider,
+    app,
+    database,
+    prisma: app.db.prisma,
+    gql,
+    countStatements: async (fn) => {
+      const before = app.db.statements.count;
+      await fn();
+      return app.db.statements.count - before;
+    },
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
