@@ -37,9 +37,10 @@ const datasourceBlock = /^[ \t]*datasource\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/m;
  * Reads the schema at `source` (a file or a folder of `.prisma` files) and
  * prepares it for generation: Strata owns the generators, the database URL
  * comes from config (Prisma 7 keeps URLs out of schemas), and the provider
- * follows that URL so one schema serves SQLite and PostgreSQL.
+ * follows that URL so one schema serves SQLite and PostgreSQL. Without a
+ * `provider`, the schema's own is kept.
  */
-export function prepareSchema(source: string, provider: 'sqlite' | 'postgresql'): PreparedSchema {
+export function prepareSchema(source: string, provider?: 'sqlite' | 'postgresql'): PreparedSchema {
   const original = readSchemaText(source);
   const datasource = original.match(datasourceBlock);
   if (!datasource) throw new Error(`${source} has no datasource block`);
@@ -47,6 +48,7 @@ export function prepareSchema(source: string, provider: 'sqlite' | 'postgresql')
   if (declared !== 'sqlite' && declared !== 'postgresql' && declared !== 'postgres') {
     throw new Error(`${source}: datasource provider "${declared}" is not supported (use sqlite or postgresql)`);
   }
+  provider ??= declared === 'sqlite' ? 'sqlite' : 'postgresql';
   const rewritten = datasource[0]
     .split('\n')
     .filter((line) => !/^\s*(url|directUrl|shadowDatabaseUrl)\s*=/.test(line))

@@ -1,0 +1,17 @@
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { generateClient } from '../engine/generate-client.ts';
+import { prepareSchema } from '../engine/prepare-schema.ts';
+import type { CliValues } from './main.ts';
+import { renderSdl, sdlPath, writeSdl } from './sdl.ts';
+
+/** `strata generate`: Prisma client and Pothos types into the cache, and the printed SDL. */
+export async function generateCommand(config: Config, values: CliValues): Promise<number> {
+  const prepared = prepareSchema(config.schemaPath);
+  const generated = await generateClient(prepared, config.cacheDir);
+  const file = sdlPath(config, values.sdl);
+  const changed = writeSdl(file, renderSdl(config, prepared));
+  console.log(`Prisma client and Pothos types: ${path.relative(config.root, generated.dir)}`);
+  console.log(`GraphQL schema: ${path.relative(config.root, file)}${changed ? '' : ' (unchanged)'}`);
+  return 0;
+}

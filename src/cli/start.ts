@@ -1,0 +1,23 @@
+import type { Config } from '../config.ts';
+import { createApp } from '../server/create-app.ts';
+import { listen, onShutdown } from '../server/listen.ts';
+import { createLogger } from '../server/logger.ts';
+import type { CliValues } from './main.ts';
+
+/** `strata start`: production serving. Applies pending migrations only with `--migrate`. */
+export async function startCommand(config: Config, values: CliValues): Promise<number> {
+  const log = createLogger(config);
+  if (values.migrate) {
+    const { migrateCommand } = await import('./migrate.ts');
+    const code = await migrateCommand(['deploy'], config);
+    if (code !== 0) return code;
+  }
+  const app = await createApp(config, { log });
+  const server = await listen(app.yoga, config.host, config.port);
+  log.info({ url: `${server.url}${config.graphqlPath}` }, 'strata listening');
+  onShutdown(log, async () => {
+    await server.close();
+    await app.close();
+  });
+  return new Promise<number>(() => {});
+}
