@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Viewer } from './auth/viewer.ts';
 
 /** The Prisma client surface Strata uses; the concrete client is generated per schema. */
 export type PrismaLike = Record<string, any> & {
@@ -13,6 +14,8 @@ export interface Context {
   prisma: PrismaLike;
   /** Request-scoped logger. */
   log: Logger;
+  /** Who is asking; anonymous until authentication resolves it. */
+  viewer: Viewer;
   /** The incoming HTTP request (absent for operations run in process). */
   request?: Request;
 }

@@ -54,7 +54,8 @@ export interface UniqueKey {
 export function readDatamodel(schemaText: string, provider: 'sqlite' | 'postgresql'): Datamodel {
   const wasm = require('@prisma/prisma-schema-wasm') as { get_dmmf(params: string): string };
   const dmmf = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: schemaText })));
-  const models = dmmf.datamodel.models as DmmfModel[];
+  // Models documented `@internal` (Strata's own tables: sessions, outbox...) are not part of the API.
+  const models = (dmmf.datamodel.models as DmmfModel[]).filter((m) => !/(^|\s)@internal\b/.test(m.documentation ?? ''));
   const byName = new Map(models.map((m) => [m.name, m]));
   return {
     provider,

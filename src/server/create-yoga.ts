@@ -2,6 +2,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { anonymous } from '../auth/viewer.ts';
 import type { Config } from '../config.ts';
 import type { Context, PrismaLike } from '../context.ts';
 import { createMaskError } from './mask-error.ts';
@@ -29,7 +30,7 @@ export function createStrataYoga({ config, schema, prisma, log }: CreateYogaOpti
     landingPage: false,
     logging: log.child({ component: 'yoga' }),
     maskedErrors: { maskError: createMaskError(log) },
-    context: ({ request }) => ({ prisma, log, request }),
+    context: ({ request }) => ({ prisma, log, request, viewer: anonymous }),
     plugins: [
       // Health probes answer before any GraphQL work and need no CSRF header.
       useHealth(prisma),
