@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Viewer } from './auth/viewer.ts';
+import type { ChangeSink } from './realtime/change-event.ts';
 
 /** The Prisma client surface Strata uses; the concrete client is generated per schema. */
 export type PrismaLike = Record<string, any> & {
@@ -16,6 +17,8 @@ export interface Context {
   log: Logger;
   /** Who is asking; anonymous until authentication resolves it. */
   viewer: Viewer;
+  /** Receives committed row changes (subscriptions, triggers). */
+  changes: ChangeSink;
   /** The incoming HTTP request (absent for operations run in process). */
   request?: Request;
 }

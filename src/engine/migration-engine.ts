@@ -1,4 +1,4 @@
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { providerOf } from '../config.ts';
 import { createPgEngineFactory } from './pg-engine-factory.ts';
@@ -15,13 +15,45 @@ async function ensureWasm(): Promise<void> {
   wasmReady = true;
 }
 
+/** Options for {@link openMigrationEngine}. */
+export interface MigrationEngineOptions {
+  /**
+   * Refuse every write to the main database (reads still reach it), and
+   * record that one was attempted: a `schemaPush` then reports its data-loss
+   * warnings without changing anything. @default false
+   */
+  readOnly?: boolean;
+}
+
+/** An engine handle from {@link openMigrationEngine}. */
+export interface MigrationEngineHandle extends EngineHandle {
+  /** Whether a read-only engine tried to write. */
+  readonly writeAttempted: boolean;
+}
+
+const WRITES = ['executeRaw', 'executeScript', 'startTransaction'] as const;
+
+function refuseWrites(adapter: SqlDriverAdapter, onWrite: () => void): SqlDriverAdapter {
+  for (const method of WRITES) {
+    (adapter as unknown as Record<string, unknown>)[method] = async () => {
+      onWrite();
+      throw new Error('Strata: this schema engine is read-only');
+    };
+  }
+  return adapter;
+}
+
 /**
  * Opens the schema engine on `databaseUrl` with a shadow database, as `diff`
  * from a migrations folder and `devDiagnostic` need: an in-memory SQLite
  * database, or a temporary database on the same PostgreSQL server. Callers
  * must `close()` the handle.
  */
-export async function openMigrationEngine(databaseUrl: string, schema: { path: string; content: string }): Promise<EngineHandle> {
+export async function openMigrationEngine(
+  databaseUrl: string,
+  schema: { path: string; content: string },
+  options: MigrationEngineOptions = {},
+): Promise<MigrationEngineHandle> {
   await ensureWasm();
   let release = async () => {};
   let factory;
@@ -32,6 +64,11 @@ export async function openMigrationEngine(databaseUrl: string, schema: { path: s
     factory = pg.factory;
     release = pg.close;
   }
+  let writeAttempted = false;
+  if (options.readOnly) {
+    const connect = factory.connect.bind(factory);
+    factory.connect = async () => refuseWrites(await connect(), () => (writeAttempted = true));
+  }
   const engine = await bindings.SchemaEngine.new(
     { datamodels: [[schema.path, schema.content]] },
     () => {},
@@ -39,6 +76,9 @@ export async function openMigrationEngine(databaseUrl: string, schema: { path: s
   );
   return {
     engine,
+    get writeAttempted() {
+      return writeAttempted;
+    },
     close: async () => {
       engine.free();
       await release();

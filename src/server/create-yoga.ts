@@ -4,6 +4,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { anonymous } from '../auth/viewer.ts';
 import type { Config } from '../config.ts';
+import { nullSink } from '../realtime/change-event.ts';
 import type { Context, PrismaLike } from '../context.ts';
 import { createMaskError } from './mask-error.ts';
 import { useHealth } from './plugins/use-health.ts';
@@ -30,7 +31,7 @@ export function createStrataYoga({ config, schema, prisma, log }: CreateYogaOpti
     landingPage: false,
     logging: log.child({ component: 'yoga' }),
     maskedErrors: { maskError: createMaskError(log) },
-    context: ({ request }) => ({ prisma, log, request, viewer: anonymous }),
+    context: ({ request }) => ({ prisma, log, request, viewer: anonymous, changes: nullSink }),
     plugins: [
       // Health probes answer before any GraphQL work and need no CSRF header.
       useHealth(prisma),

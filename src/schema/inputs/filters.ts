@@ -53,7 +53,7 @@ export class ScalarFilters {
       const own = this.filter(prismaType, isEnum);
       const specs: FieldSpecs = { ...operators(type, isEnum, this.datamodel.provider, name) };
       specs._count = { type: this.filter('Int', false) };
-      if (type !== 'JSON' && type !== 'Bytes') {
+      if (type !== 'JSON' && type !== 'Bytes' && type !== 'Boolean') {
         specs._min = { type: own };
         specs._max = { type: own };
       }

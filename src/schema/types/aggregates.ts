@@ -4,7 +4,8 @@ import type { Generator } from '../generator.ts';
 import { type AggregateOp, aggregateOps, names } from '../naming.ts';
 import { outputType } from './model-object.ts';
 
-const noMinMax = new Set(['Json', 'Bytes']);
+// PostgreSQL has no min/max over booleans (Prisma offers them and fails), so no provider gets them.
+const noMinMax = new Set(['Json', 'Bytes', 'Boolean']);
 
 /** The fields each aggregate covers, as Prisma allows them. */
 function fieldsFor(model: DmmfModel, op: AggregateOp): DmmfField[] {

@@ -80,6 +80,11 @@ export async function resolveConnection(
   info: GraphQLResolveInfo,
 ): Promise<ConnectionResult> {
   if (args.first != null && args.last != null) throw badInput('Pass either first or last, not both');
+  // Prisma takes one cursor: a cursor of the other direction would be silently ignored.
+  const forward = args.first != null || args.after != null;
+  if ((forward && args.before != null) || (args.after != null && args.last != null)) {
+    throw badInput('Page forward with first/after or backward with last/before, not both');
+  }
   const backward = args.last != null || (args.before != null && args.first == null);
   const size = pageSize(gen.limits, backward ? 'last' : 'first', backward ? args.last : args.first);
   const cursor = backward ? args.before : args.after;
