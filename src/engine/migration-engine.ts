@@ -5,6 +5,14 @@ import { createPgEngineFactory } from './pg-engine-factory.ts';
 import { openSchemaEngine, type EngineHandle } from './schema-engine.ts';
 import { createSqliteEngineFactory } from './sqlite-engine-factory.ts';
 
+/** No tables or enums are managed outside Strata. */
+export const FILTERS = { externalTables: [], externalEnums: [] };
+
+/** A prepared schema as the engine's schema-files container. */
+export function schemaFiles(schema: { source: string; content: string }) {
+  return { files: [{ path: schema.source, content: schema.content }] };
+}
+
 let wasmReady = false;
 
 /** Loads the engine's WebAssembly through `openSchemaEngine`, the one place that instantiates it. */

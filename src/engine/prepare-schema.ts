@@ -14,8 +14,11 @@ export interface PreparedSchema {
   hash: string;
 }
 
+// Editors on Windows may start a file with a byte-order mark, which would hide its first block from the patterns below.
+const readText = (file: string) => readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+
 function readSchemaText(source: string): string {
-  if (!statSync(source).isDirectory()) return readFileSync(source, 'utf8');
+  if (!statSync(source).isDirectory()) return readText(source);
   // A multi-file schema folder concatenates into one valid schema.
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -27,7 +30,7 @@ function readSchemaText(source: string): string {
   };
   walk(source);
   if (files.length === 0) throw new Error(`No .prisma files in ${source}`);
-  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+  return files.map(readText).join('\n');
 }
 
 const generatorBlock = /^[ \t]*generator\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/gm;

@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { LimitsConfig } from '../config.ts';
+import { allowAll, type Policy } from '../permissions/policy.ts';
 import { createBuilder } from './builder.ts';
 import { type Datamodel, describe, scalarFields } from './dmmf.ts';
 import type { Generator } from './generator.ts';
@@ -17,6 +18,8 @@ import { defineModelObject } from './types/model-object.ts';
 export interface BuildSchemaOptions {
   datamodel: Datamodel;
   limits: LimitsConfig;
+  /** Access rules. @default allowAll */
+  policy?: Policy;
   /** Prisma's `DbNull` marker from the generated client (a JSON column set to SQL NULL). */
   dbNull: unknown;
 }
@@ -25,7 +28,9 @@ export interface BuildSchemaOptions {
 function defineEnums(builder: any, datamodel: Datamodel): Map<string, unknown> {
   const refs = new Map<string, unknown>();
   for (const e of datamodel.enums) {
-    refs.set(e.name, builder.enumType(e.name, { description: describe(e.documentation), values: e.values.map((v) => v.name) }));
+    // Keyed and named by the GraphQL name, which may differ from Prisma's (see names.enumType/enumValue).
+    const values = Object.fromEntries(e.values.map((v) => [names.enumValue(v.name), { value: v.name }]));
+    refs.set(names.enumType(e.name), builder.enumType(names.enumType(e.name), { description: describe(e.documentation), values }));
   }
   refs.set(names.sortOrder, builder.enumType(names.sortOrder, { values: ['asc', 'desc'] }));
   if (datamodel.provider === 'postgresql') {
@@ -38,13 +43,14 @@ function defineEnums(builder: any, datamodel: Datamodel): Map<string, unknown> {
  * Builds the whole CRUD API (DESIGN.md section 3) from a datamodel. Pure: no
  * I/O, the Prisma client arrives per request through the context.
  */
-export function buildSchema({ datamodel, limits, dbNull }: BuildSchemaOptions): GraphQLSchema {
+export function buildSchema({ datamodel, limits, dbNull, policy = allowAll }: BuildSchemaOptions): GraphQLSchema {
   const builder = createBuilder({ datamodel: { models: datamodel.models } });
   const enums = defineEnums(builder, datamodel);
   const fieldEnums = new Map<string, string>();
   for (const model of datamodel.models) {
     const name = names.scalarFieldEnum(model.name);
-    enums.set(name, builder.enumType(name, { values: scalarFields(model).filter((f) => !f.isList).map((f) => f.name) }));
+    const values = Object.fromEntries(scalarFields(model).filter((f) => !f.isList).map((f) => [names.enumValue(f.name), { value: f.name }]));
+    enums.set(name, builder.enumType(name, { values }));
     fieldEnums.set(model.name, name);
   }
   const registry = new InputRegistry(builder, enums, dbNull);
@@ -57,6 +63,7 @@ export function buildSchema({ datamodel, limits, dbNull }: BuildSchemaOptions): 
     filters,
     writes: new ModelWrites(registry, filters, datamodel),
     limits,
+    policy,
     refs: new Map(enums),
   };
 

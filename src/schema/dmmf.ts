@@ -16,6 +16,7 @@ export interface DmmfField {
   hasDefaultValue: boolean;
   relationName?: string;
   relationFromFields?: string[];
+  relationToFields?: string[];
   documentation?: string;
 }
 

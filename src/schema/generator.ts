@@ -1,4 +1,5 @@
 import type { LimitsConfig } from '../config.ts';
+import type { Policy } from '../permissions/policy.ts';
 import { badInput } from '../errors.ts';
 import type { AnyBuilder } from './builder.ts';
 import type { Datamodel, DmmfModel } from './dmmf.ts';
@@ -14,6 +15,8 @@ export interface Generator {
   filters: ModelFilters;
   writes: ModelWrites;
   limits: LimitsConfig;
+  /** What each viewer may do with each model. */
+  policy: Policy;
   /** Output object refs by type name (aggregates, connections, enums...). */
   refs: Map<string, any>;
 }

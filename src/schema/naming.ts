@@ -30,17 +30,20 @@ export const names = {
   aggregate: (model: string) => `${listName(model)}Aggregate`,
   groupBy: (model: string) => `${listName(model)}GroupBy`,
   // mutations
-  createOne: (model: string) => `create${model}`,
+  // upperFirst: a lower-case model (`audit_log`, common in introspected schemas) still reads `createAudit_log`.
+  createOne: (model: string) => `create${upperFirst(model)}`,
   createMany: (model: string) => `createMany${listType(model)}`,
-  updateOne: (model: string) => `update${model}`,
+  updateOne: (model: string) => `update${upperFirst(model)}`,
   updateMany: (model: string) => `updateMany${listType(model)}`,
-  upsertOne: (model: string) => `upsert${model}`,
-  deleteOne: (model: string) => `delete${model}`,
+  upsertOne: (model: string) => `upsert${upperFirst(model)}`,
+  deleteOne: (model: string) => `delete${upperFirst(model)}`,
   deleteMany: (model: string) => `deleteMany${listType(model)}`,
   // subscriptions
   changed: (model: string) => `${singleName(model)}Changed`,
 
   // object types
+  /** A model's object type: its own name, unless GraphQL or Strata already owns it (`model Query` → `QueryModel`). */
+  objectType: (model: string) => (reservedTypeNames.has(model) ? `${model}Model` : model),
   connectionType: (model: string) => `${model}Connection`,
   edgeType: (model: string) => `${model}Edge`,
   changeType: (model: string) => `${model}Change`,
@@ -77,6 +80,11 @@ export const names = {
   updateNestedWhere: (model: string, back: string) => `${model}UpdateWhereUniqueWithout${upperFirst(back)}Input`,
   updateManyNested: (model: string) => `${model}UpdateManyWhereInput`,
 
+  /** A Prisma enum's GraphQL type: its own name, unless GraphQL or Strata already owns it (`enum SortOrder` → `SortOrderEnum`). */
+  enumType: (enumName: string) => (reservedTypeNames.has(enumName) ? `${enumName}Enum` : enumName),
+  /** An enum value as GraphQL spells it: `true`, `false` and `null` cannot be enum values there, so they read `true_`... */
+  enumValue: (value: string) => (reservedEnumValues.has(value) ? `${value}_` : value),
+
   // shared types
   scalarFilter: (type: string) => `${type}Filter`,
   aggregatesFilter: (type: string) => `${type}AggregatesFilter`,
@@ -88,6 +96,14 @@ export const names = {
   changeKind: 'ChangeKind',
   pageInfo: 'PageInfo',
 } as const;
+
+/** Type names a model or enum of the user's schema cannot take as is: GraphQL's and Strata's own. */
+const reservedTypeNames = new Set([
+  'Query', 'Mutation', 'Subscription',
+  'String', 'Int', 'Float', 'Boolean', 'ID', 'DateTime', 'JSON', 'BigInt', 'Decimal', 'Bytes',
+  names.relationCountOrderBy, names.sortOrder, names.queryMode, names.batchPayload, names.changeKind, names.pageInfo,
+]);
+const reservedEnumValues = new Set(['true', 'false', 'null']);
 
 export type AggregateOp = '_count' | '_sum' | '_avg' | '_min' | '_max';
 export const aggregateOps: AggregateOp[] = ['_count', '_sum', '_avg', '_min', '_max'];

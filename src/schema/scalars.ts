@@ -43,10 +43,15 @@ const DateTime = new GraphQLScalarType({
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
+// Prisma's BigInt is a signed 64-bit column on every database: refuse what it cannot store.
+const int64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
 function parseBigInt(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
   if ((typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value))) {
-    return BigInt(value);
+    const parsed = BigInt(value);
+    if (parsed >= int64.min && parsed <= int64.max) return parsed;
+    throw badInput(`BigInt must fit in 64 bits (${int64.min} to ${int64.max}), got ${JSON.stringify(value)}`);
   }
   throw badInput(`BigInt must be an integer or a string of digits, got ${JSON.stringify(value)}`);
 }

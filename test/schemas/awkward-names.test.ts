@@ -28,6 +28,11 @@ describe.each(providers)('awkward-names fixture on %s', (provider) => {
     expect(mutation.createNews).toBeDefined();
     expect(mutation.createManyNewsList).toBeDefined();
     expect(mutation.deleteManySheepList).toBeDefined();
+    // A lower-case model keeps its type name but reads naturally in mutations.
+    expect(t.app.schema.getType('audit_log')).toBeDefined();
+    expect(Object.keys(mutation).filter((name) => /audit_log/i.test(name))).toEqual([
+      'createAudit_log', 'createManyAudit_logs', 'updateAudit_log', 'updateManyAudit_logs', 'upsertAudit_log', 'deleteAudit_log', 'deleteManyAudit_logs',
+    ]);
   });
 
   it('keeps fields named type, order and count usable in filters, sorting and aggregates', async () => {

@@ -43,7 +43,7 @@ export function sampleValue(t: TestApp, field: DmmfField, n = next()): unknown {
   const one = (i: number): unknown => {
     if (field.kind === 'enum') {
       const values = t.app.datamodel.enums.find((e) => e.name === field.type)!.values;
-      return values[i % values.length].name;
+      return names.enumValue(values[i % values.length].name);
     }
     switch (field.type) {
       case 'String':
@@ -169,6 +169,7 @@ export async function smokeModel(t: TestApp, modelName: string, overrides: Creat
   }
 
   for (const key of uniqueKeys(model)) {
+    if (key.fields.some((f) => created[f] == null)) continue; // an unset optional unique (a free foreign key) selects nothing
     const where = uniqueWhereOf(model, key, created);
     const read = await ok(t, `query($where: ${names.whereUnique(m)}!) { ${names.findUnique(m)}(where: $where) ${sel} }`, { where });
     expect(read[names.findUnique(m)], `${m} by ${key.name}`).toEqual(created);

@@ -40,14 +40,14 @@ export class ScalarFilters {
 
   /** The filter input name for a Prisma field type (scalar or enum). */
   filter(prismaType: string, isEnum: boolean): string {
-    const type = isEnum ? prismaType : graphqlScalar(prismaType);
+    const type = isEnum ? names.enumType(prismaType) : graphqlScalar(prismaType);
     const name = isEnum ? names.enumFilter(type) : names.scalarFilter(type);
     return this.registry.define(name, () => operators(type, isEnum, this.datamodel.provider, name));
   }
 
   /** The `having` filter of one field type: its own operators plus aggregates of it. */
   aggregates(prismaType: string, isEnum: boolean): string {
-    const type = isEnum ? prismaType : graphqlScalar(prismaType);
+    const type = isEnum ? names.enumType(prismaType) : graphqlScalar(prismaType);
     const name = names.aggregatesFilter(type);
     return this.registry.define(name, () => {
       const own = this.filter(prismaType, isEnum);

@@ -62,7 +62,7 @@ export class ModelFilters {
         for (const key of uniqueKeys(model)) {
           if (key.fields.length === 1) {
             const field = model.fields.find((f) => f.name === key.fields[0])!;
-            specs[key.name] = { type: field.kind === 'enum' ? field.type : graphqlScalar(field.type) };
+            specs[key.name] = { type: field.kind === 'enum' ? names.enumType(field.type) : graphqlScalar(field.type) };
           } else {
             specs[key.name] = { type: this.compoundUnique(model, key.name, key.fields) };
           }
@@ -78,7 +78,7 @@ export class ModelFilters {
       const specs: FieldSpecs = {};
       for (const name of fields) {
         const field = model.fields.find((f) => f.name === name)!;
-        specs[name] = { type: field.kind === 'enum' ? field.type : graphqlScalar(field.type), required: true };
+        specs[name] = { type: field.kind === 'enum' ? names.enumType(field.type) : graphqlScalar(field.type), required: true };
       }
       return specs;
     });

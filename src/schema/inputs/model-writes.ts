@@ -21,7 +21,7 @@ export class ModelWrites {
   ) {}
 
   private scalarSpec(field: DmmfField, required: boolean): FieldSpec {
-    const type = field.kind === 'enum' ? field.type : graphqlScalar(field.type);
+    const type = field.kind === 'enum' ? names.enumType(field.type) : graphqlScalar(field.type);
     return { type, list: field.isList, required, kind: field.type === 'Json' ? 'json' : undefined };
   }
 

@@ -1,35 +1,26 @@
 import type { Context } from '../../context.ts';
-import { fromPrismaError } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
+import { and } from '../../permissions/policy.ts';
 import type { DmmfModel } from '../dmmf.ts';
 import { delegateName } from '../dmmf.ts';
 import type { Generator } from '../generator.ts';
 import { names } from '../naming.ts';
+import { createManyRows } from '../writes/create-many.ts';
+import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from '../writes/row-writes.ts';
+import { runWrite } from '../writes/run-write.ts';
+import { keyWhere, plainUnique } from '../writes/write-session.ts';
 import { uniqueWhere } from './queries.ts';
 
-/**
- * createMany with skipDuplicates where the database cannot do it in one
- * statement (SQLite): row by row inside one transaction, skipping rows that
- * hit a unique constraint.
- */
-async function createManySkippingDuplicates(ctx: Context, model: DmmfModel, data: unknown[]): Promise<{ count: number }> {
-  return ctx.prisma.$transaction(async (tx: Context['prisma']) => {
-    let count = 0;
-    for (const row of data) {
-      try {
-        await tx[delegateName(model.name)].create({ data: row, select: {} });
-        count += 1;
-      } catch (error) {
-        if (fromPrismaError(error)?.code !== 'CONFLICT') throw error;
-      }
-    }
-    return { count };
-  });
-}
+type Row = Record<string, unknown>;
 
-/** Adds the write operations of one model to `Mutation`. Nested writes run in one transaction (Prisma's). */
+/**
+ * Adds the write operations of one model to `Mutation`. Each runs in one
+ * transaction through the row-write pipeline (rules and change events for
+ * every nested row); the returned row is read back with the client's
+ * selection, as the viewer may see it.
+ */
 export function defineMutations(gen: Generator, model: DmmfModel): void {
   const { builder, registry, filters, writes } = gen;
-  const delegate = (ctx: Context) => ctx.prisma[delegateName(model.name)];
   const batch = gen.refs.get(names.batchPayload);
   const uniqueArg = (t: any) => t.arg({ type: registry.ref(filters.whereUnique(model)), required: true });
   const input = (t: any, name: string) => t.arg({ type: registry.ref(name), required: true });
@@ -38,65 +29,87 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
   const createMany = writes.createMany(model);
   const updateMany = writes.updateMany(model);
   const where = filters.where(model);
+  const unique = (args: any) => plainUnique(model, uniqueWhere(gen, model, args.where));
+
+  /** Reads a written row back with the selection of the mutation's result. */
+  const readBack = async (ctx: Context, query: object, row: Row) => {
+    const read = gen.policy(model.name).read(ctx);
+    const shown = read && (await ctx.prisma[delegateName(model.name)].findFirst({ ...query, where: and(keyWhere(model, row), read) }));
+    if (!shown) throw new AppError('FORBIDDEN', `The ${model.name} was written but is not readable by you`);
+    return shown;
+  };
 
   builder.mutationFields((t: any) => ({
     [names.createOne(model.name)]: t.prismaField({
       type: model.name,
       args: { data: input(t, create) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
-        delegate(ctx).create({ ...query, data: registry.toPrisma(args.data, create) }),
+      resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
+        const row = await runWrite(gen, ctx, (s) => createRow(s, model, registry.toPrisma(args.data, create) as Row));
+        return readBack(ctx, query, row);
+      },
     }),
 
     [names.createMany(model.name)]: t.field({
       type: batch,
-      args: {
-        data: t.arg({ type: [registry.ref(createMany)], required: true }),
-        skipDuplicates: t.arg.boolean(),
-      },
-      resolve: (_root: unknown, args: any, ctx: Context) => {
-        const data = registry.toPrisma(args.data, createMany) as unknown[];
-        if (args.skipDuplicates && gen.datamodel.provider === 'sqlite') return createManySkippingDuplicates(ctx, model, data);
-        return delegate(ctx).createMany({ data, ...(args.skipDuplicates ? { skipDuplicates: true } : {}) });
-      },
+      args: { data: t.arg({ type: [registry.ref(createMany)], required: true }), skipDuplicates: t.arg.boolean() },
+      resolve: async (_root: unknown, args: any, ctx: Context) => ({
+        count: await runWrite(gen, ctx, (s) => createManyRows(s, model, registry.toPrisma(args.data, createMany) as Row[], !!args.skipDuplicates)),
+      }),
     }),
 
     [names.updateOne(model.name)]: t.prismaField({
       type: model.name,
       args: { where: uniqueArg(t), data: input(t, update) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
-        delegate(ctx).update({ ...query, where: uniqueWhere(gen, model, args.where), data: registry.toPrisma(args.data, update) }),
+      resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
+        const row = await runWrite(gen, ctx, (s) => updateRow(s, model, unique(args), registry.toPrisma(args.data, update) as Row));
+        return readBack(ctx, query, row);
+      },
     }),
 
     [names.updateMany(model.name)]: t.field({
       type: batch,
       args: { where: t.arg({ type: registry.ref(where) }), data: input(t, updateMany) },
-      resolve: (_root: unknown, args: any, ctx: Context) =>
-        delegate(ctx).updateMany({ where: registry.toPrisma(args.where, where), data: registry.toPrisma(args.data, updateMany) }),
+      resolve: async (_root: unknown, args: any, ctx: Context) => ({
+        count: await runWrite(gen, ctx, (s) =>
+          updateManyRows(s, model, (registry.toPrisma(args.where, where) ?? {}) as Row, registry.toPrisma(args.data, updateMany) as Row),
+        ),
+      }),
     }),
 
     [names.upsertOne(model.name)]: t.prismaField({
       type: model.name,
       args: { where: uniqueArg(t), create: input(t, create), update: input(t, update) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
-        delegate(ctx).upsert({
-          ...query,
-          where: uniqueWhere(gen, model, args.where),
-          create: registry.toPrisma(args.create, create),
-          update: registry.toPrisma(args.update, update),
-        }),
+      resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
+        const row = await runWrite(gen, ctx, async (s) => {
+          const read = s.policy(model).read(ctx);
+          const exists = read && (await s.delegate(model).findFirst({ where: and(unique(args), read), select: { [Object.keys(s.scalarSelect(model))[0]]: true } }));
+          return exists
+            ? updateRow(s, model, unique(args), registry.toPrisma(args.update, update) as Row)
+            : createRow(s, model, registry.toPrisma(args.create, create) as Row);
+        });
+        return readBack(ctx, query, row);
+      },
     }),
 
     [names.deleteOne(model.name)]: t.prismaField({
       type: model.name,
       args: { where: uniqueArg(t) },
       resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
-        delegate(ctx).delete({ ...query, where: uniqueWhere(gen, model, args.where) }),
+        runWrite(gen, ctx, async (s) => {
+          const read = s.policy(model).read(ctx);
+          const shown = read && (await s.delegate(model).findFirst({ ...query, where: and(unique(args), read) }));
+          if (!shown) throw new AppError('NOT_FOUND', `${model.name} not found`);
+          await deleteRow(s, model, keyWhere(model, shown));
+          return shown;
+        }),
     }),
 
     [names.deleteMany(model.name)]: t.field({
       type: batch,
       args: { where: t.arg({ type: registry.ref(where) }) },
-      resolve: (_root: unknown, args: any, ctx: Context) => delegate(ctx).deleteMany({ where: registry.toPrisma(args.where, where) }),
+      resolve: async (_root: unknown, args: any, ctx: Context) => ({
+        count: await runWrite(gen, ctx, (s) => deleteManyRows(s, model, (registry.toPrisma(args.where, where) ?? {}) as Row)),
+      }),
     }),
   }));
 }

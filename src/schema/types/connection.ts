@@ -1,4 +1,4 @@
-import { queryFromInfo } from '@pothos/plugin-prisma';
+import { getRefFromModel, queryFromInfo } from '@pothos/plugin-prisma';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
@@ -35,7 +35,8 @@ export function defineConnectionType(gen: Generator, model: DmmfModel): void {
   const edge = gen.builder.objectRef(names.edgeType(model.name)).implement({
     fields: (t: any) => ({
       cursor: t.exposeString('cursor'),
-      node: t.field({ type: model.name, resolve: (e: { node: unknown }) => e.node }),
+      // The model's ref, not its name: a model named like a root type (`Query`) has another GraphQL name.
+      node: t.field({ type: getRefFromModel(model.name, gen.builder), resolve: (e: { node: unknown }) => e.node }),
     }),
   });
   gen.refs.set(
@@ -91,7 +92,7 @@ export async function resolveConnection(
   const ids = idFields(model);
   const order = [...(args.orderBy ?? []), ...ids.map((f) => ({ [f]: 'asc' }))];
   const delegate = ctx.prisma[delegateName(model.name)];
-  const query = queryFromInfo({ context: ctx, info, typeName: model.name, path: ['edges', 'node'] });
+  const query = queryFromInfo({ context: ctx, info, typeName: names.objectType(model.name), path: ['edges', 'node'] });
   const rows: Record<string, unknown>[] = await delegate.findMany({
     ...query,
     where: args.where,

@@ -7,7 +7,7 @@ import { graphqlScalar } from '../scalars.ts';
 
 /** The GraphQL output type of a scalar or enum field. */
 export function outputType(gen: Generator, field: DmmfField): unknown {
-  const named = field.kind === 'enum' ? gen.refs.get(field.type) : graphqlScalar(field.type);
+  const named = field.kind === 'enum' ? gen.refs.get(names.enumType(field.type)) : graphqlScalar(field.type);
   return field.isList ? [named] : named;
 }
 
@@ -40,6 +40,7 @@ export function defineModelObject(gen: Generator, model: DmmfModel): void {
   const lists = relationFields(model).filter((f) => f.isList);
   const countType = lists.length ? relationCountType(gen, model, lists) : undefined;
   gen.builder.prismaObject(model.name, {
+    name: names.objectType(model.name),
     description: describe(model.documentation),
     fields: (t: any) => {
       const fields: Record<string, unknown> = {};

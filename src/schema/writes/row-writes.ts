@@ -1,0 +1,239 @@
+import { AppError } from '../../errors.ts';
+import { and, type Where } from '../../permissions/policy.ts';
+import type { DmmfModel } from '../dmmf.ts';
+import { idWhere } from '../dmmf.ts';
+import { applyChildren } from './children.ts';
+import { type RelationShape, pointAt, pointNowhere, relationShape } from './relation-shape.ts';
+import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
+
+type Row = Record<string, unknown>;
+type Data = Record<string, any>;
+
+interface SplitData {
+  scalars: Data;
+  relations: [RelationShape, Data][];
+}
+
+/** Separates column values from nested relation operations. */
+function split(s: WriteSession, model: DmmfModel, data: Data): SplitData {
+  const scalars: Data = {};
+  const relations: [RelationShape, Data][] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    const field = model.fields.find((f) => f.name === key);
+    if (!field) throw new AppError('BAD_USER_INPUT', `Unknown field ${model.name}.${key}`);
+    if (field.kind === 'object') relations.push([relationShape(s.datamodel, model, field), value]);
+    else scalars[key] = value;
+  }
+  return { scalars, relations };
+}
+
+/**
+ * Field rules and presets: a client may neither set a field it may not write
+ * nor a field the session presets (directly or through its relation).
+ */
+function guardFields(s: WriteSession, model: DmmfModel, parts: SplitData, preset: Data): void {
+  const policy = s.policy(model);
+  const touched = [...Object.keys(parts.scalars)];
+  for (const [shape] of parts.relations) touched.push(shape.field.name, ...(shape.kind === 'owning' ? shape.from : []));
+  for (const field of touched) {
+    if (field in preset || !policy.writeField(s.ctx, field)) {
+      throw new AppError('FORBIDDEN', `Not allowed to set ${model.name}.${field}`, { field });
+    }
+  }
+}
+
+/** Resolves a nested to-one operation on the owning side to foreign-key values. */
+async function resolveOwning(s: WriteSession, shape: RelationShape, ops: Data, current: Row | undefined): Promise<{ fks: Data; after?: () => Promise<void> }> {
+  const { target } = shape;
+  if (ops.create) return { fks: pointAt(shape.from, shape.to, await createRow(s, target, ops.create)) };
+  if (ops.connect) return { fks: pointAt(shape.from, shape.to, await s.findVisible(target, plainUnique(target, ops.connect))) };
+  if (ops.connectOrCreate) {
+    const { where, create } = ops.connectOrCreate;
+    const read = s.policy(target).read(s.ctx);
+    const found = read && (await s.delegate(target).findFirst({ where: and(plainUnique(target, where), read), select: s.scalarSelect(target) }));
+    return { fks: pointAt(shape.from, shape.to, found ?? (await createRow(s, target, create))) };
+  }
+  const linked = current && shape.from.every((f) => current[f] != null) ? pointAt(shape.to, shape.from, current) : undefined;
+  if (ops.update) {
+    if (!linked) throw new AppError('NOT_FOUND', `${target.name} not found`);
+    await updateRow(s, target, linked, ops.update);
+    return { fks: {} };
+  }
+  if (ops.upsert) {
+    if (linked) {
+      await updateRow(s, target, linked, ops.upsert.update);
+      return { fks: {} };
+    }
+    return { fks: pointAt(shape.from, shape.to, await createRow(s, target, ops.upsert.create)) };
+  }
+  if (ops.disconnect) return { fks: pointNowhere(shape.from) };
+  if (ops.delete) {
+    if (!linked) throw new AppError('NOT_FOUND', `${target.name} not found`);
+    return { fks: pointNowhere(shape.from), after: async () => void (await deleteRow(s, target, linked)) };
+  }
+  return { fks: {} };
+}
+
+/** Turns implicit many-to-many operations into Prisma relation data on this row. */
+async function manyToManyData(s: WriteSession, shape: RelationShape, ops: Data, parent: Row | undefined): Promise<Data> {
+  const { target } = shape;
+  const connect: Where[] = [];
+  for (const unique of ops.connect ?? []) connect.push(idWhere(target, await s.findVisible(target, plainUnique(target, unique))));
+  for (const data of ops.create ?? []) connect.push(idWhere(target, await createRow(s, target, data)));
+  for (const { where, create } of ops.connectOrCreate ?? []) {
+    const read = s.policy(target).read(s.ctx);
+    const found = read && (await s.delegate(target).findFirst({ where: and(plainUnique(target, where), read), select: s.scalarSelect(target) }));
+    connect.push(idWhere(target, found ?? (await createRow(s, target, create))));
+  }
+  const out: Data = {};
+  if (ops.set) {
+    out.set = [];
+    for (const unique of ops.set) out.set.push(idWhere(target, await s.findVisible(target, plainUnique(target, unique))));
+    out.set.push(...connect);
+  } else if (connect.length) out.connect = connect;
+  if (ops.disconnect?.length) {
+    out.disconnect = [];
+    for (const unique of ops.disconnect) out.disconnect.push(idWhere(target, await s.findVisible(target, plainUnique(target, unique))));
+  }
+  if (parent) {
+    const linked = { [shape.back.name]: { some: keyWhere(s.datamodel.model(shape.back.type), parent) } };
+    for (const { where, data } of ops.update ?? []) await updateRow(s, target, and(plainUnique(target, where), linked), data);
+    for (const { where, data } of ops.updateMany ?? []) await updateManyRows(s, target, and(where, linked), data);
+    for (const unique of ops.delete ?? []) await deleteRow(s, target, and(plainUnique(target, unique), linked));
+    for (const where of ops.deleteMany ?? []) await deleteManyRows(s, target, and(where, linked));
+    for (const { where, create, update } of ops.upsert ?? []) {
+      const found = await s.delegate(target).findFirst({ where: and(plainUnique(target, where), linked), select: s.scalarSelect(target) });
+      if (found) await updateRow(s, target, keyWhere(target, found), update);
+      else connect.push(idWhere(target, await createRow(s, target, create)));
+    }
+    if (!out.set && connect.length) out.connect = connect;
+  }
+  return Object.keys(out).length ? out : {};
+}
+
+/**
+ * Creates one row and everything nested in it, checking rules for each row.
+ * `forced` columns (a parent's foreign key) bypass field rules.
+ */
+export async function createRow(s: WriteSession, model: DmmfModel, data: Data, forced: Data = {}): Promise<Row> {
+  return (await insertRow(s, model, data, forced, false))!;
+}
+
+/**
+ * {@link createRow}, optionally skipping a row that would violate a unique
+ * constraint (PostgreSQL `ON CONFLICT DO NOTHING`): then returns undefined.
+ */
+export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, forced: Data, skipDuplicates: boolean): Promise<Row | undefined> {
+  const policy = s.policy(model);
+  const check = policy.create(s.ctx);
+  if (check === null) throw s.denied(model, 'create');
+  const preset = policy.preset(s.ctx, 'create');
+  const parts = split(s, model, data);
+  guardFields(s, model, parts, preset);
+  const values: Data = { ...parts.scalars };
+  const relationData: Data = {};
+  for (const [shape, ops] of parts.relations) {
+    if (shape.kind === 'owning') Object.assign(values, (await resolveOwning(s, shape, ops, undefined)).fks);
+    if (shape.kind === 'manyToMany') {
+      const m2m = await manyToManyData(s, shape, ops, undefined);
+      if (Object.keys(m2m).length) relationData[shape.field.name] = m2m;
+    }
+  }
+  Object.assign(values, forced, preset);
+  const row: Row | undefined = skipDuplicates
+    ? (await s.delegate(model).createManyAndReturn({ data: [values], skipDuplicates, select: s.scalarSelect(model) }))[0]
+    : await s.delegate(model).create({ data: { ...values, ...relationData }, select: s.scalarSelect(model) });
+  if (!row) return undefined;
+  s.record(model, 'CREATED', row);
+  for (const [shape, ops] of parts.relations) if (shape.kind === 'children') await applyChildren(s, shape, row, ops);
+  await s.requireMatch(model, row, check, 'create');
+  return row;
+}
+
+/** Updates the one visible row matching `where`, and everything nested in the update. */
+export async function updateRow(s: WriteSession, model: DmmfModel, where: Where, data: Data): Promise<Row> {
+  const policy = s.policy(model);
+  const existing = await s.findVisible(model, where);
+  await s.requireMatch(model, existing, policy.update(s.ctx), 'update');
+  const preset = policy.preset(s.ctx, 'update');
+  const parts = split(s, model, data);
+  guardFields(s, model, parts, preset);
+  const values: Data = { ...parts.scalars };
+  const relationData: Data = {};
+  const afterwards: (() => Promise<void>)[] = [];
+  for (const [shape, ops] of parts.relations) {
+    if (shape.kind === 'owning') {
+      const { fks, after } = await resolveOwning(s, shape, ops, existing);
+      Object.assign(values, fks);
+      if (after) afterwards.push(after);
+    }
+    if (shape.kind === 'manyToMany') {
+      const m2m = await manyToManyData(s, shape, ops, existing);
+      if (Object.keys(m2m).length) relationData[shape.field.name] = m2m;
+    }
+  }
+  Object.assign(values, preset);
+  let row = existing;
+  if (Object.keys(values).length || Object.keys(relationData).length) {
+    row = await s.delegate(model).update({ where: idWhere(model, existing), data: { ...values, ...relationData }, select: s.scalarSelect(model) });
+    s.record(model, 'UPDATED', row, existing);
+  }
+  for (const [shape, ops] of parts.relations) if (shape.kind === 'children') await applyChildren(s, shape, row, ops);
+  await s.requireMatch(model, row, policy.updateCheck(s.ctx), 'update');
+  for (const after of afterwards) await after();
+  return row;
+}
+
+/** Deletes the one visible row matching `where`; returns it as it was. */
+export async function deleteRow(s: WriteSession, model: DmmfModel, where: Where): Promise<Row> {
+  const existing = await s.findVisible(model, where);
+  await s.requireMatch(model, existing, s.policy(model).delete(s.ctx), 'delete');
+  await s.delegate(model).delete({ where: idWhere(model, existing), select: s.scalarSelect(model) });
+  s.record(model, 'DELETED', existing);
+  return existing;
+}
+
+/** The where matching exactly these rows by primary key. */
+function rowsWhere(model: DmmfModel, rows: Row[]): Where {
+  return { OR: rows.map((row) => keyWhere(model, row)) };
+}
+
+/** Updates every visible, updatable row matching `where`; one statement for the rows, one to read them back. */
+export async function updateManyRows(s: WriteSession, model: DmmfModel, where: Where, data: Data): Promise<number> {
+  const policy = s.policy(model);
+  const read = policy.read(s.ctx);
+  const allowed = policy.update(s.ctx);
+  if (read === null || allowed === null) throw s.denied(model, 'update');
+  const preset = policy.preset(s.ctx, 'update');
+  const parts = split(s, model, data);
+  guardFields(s, model, parts, preset);
+  const before: Row[] = await s.delegate(model).findMany({ where: and(where, read, allowed), select: s.scalarSelect(model) });
+  if (before.length === 0) return 0;
+  await s.delegate(model).updateMany({ where: rowsWhere(model, before), data: { ...parts.scalars, ...preset } });
+  const after: Row[] = await s.delegate(model).findMany({ where: rowsWhere(model, before), select: s.scalarSelect(model) });
+  const previous = new Map(before.map((row) => [JSON.stringify(keyWhere(model, row), jsonSafe), row]));
+  for (const row of after) s.record(model, 'UPDATED', row, previous.get(JSON.stringify(keyWhere(model, row), jsonSafe)));
+  const check = policy.updateCheck(s.ctx);
+  if (Object.keys(check).length) {
+    const passing = await s.delegate(model).count({ where: and(rowsWhere(model, after), check) });
+    if (passing !== after.length) throw s.denied(model, 'update');
+  }
+  return after.length;
+}
+
+/** Deletes every visible, deletable row matching `where`. */
+export async function deleteManyRows(s: WriteSession, model: DmmfModel, where: Where): Promise<number> {
+  const policy = s.policy(model);
+  const read = policy.read(s.ctx);
+  const allowed = policy.delete(s.ctx);
+  if (read === null || allowed === null) throw s.denied(model, 'delete');
+  const rows: Row[] = await s.delegate(model).findMany({ where: and(where, read, allowed), select: s.scalarSelect(model) });
+  if (rows.length === 0) return 0;
+  await s.delegate(model).deleteMany({ where: rowsWhere(model, rows) });
+  for (const row of rows) s.record(model, 'DELETED', row);
+  return rows.length;
+}
+
+/** JSON for keys that may hold BigInt values. */
+export const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);

@@ -1,0 +1,86 @@
+import type { Context, PrismaLike } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import type { ModelPolicy, Where } from '../../permissions/policy.ts';
+import type { ChangeEvent } from '../../realtime/change-event.ts';
+import type { Datamodel, DmmfModel } from '../dmmf.ts';
+import { delegateName, idFields, scalarFields } from '../dmmf.ts';
+import type { Generator } from '../generator.ts';
+
+/**
+ * One mutation's unit of work: the transaction client, the caller, and the
+ * row changes recorded so far, published only after commit.
+ */
+export class WriteSession {
+  readonly changes: ChangeEvent[] = [];
+
+  constructor(
+    readonly gen: Generator,
+    readonly ctx: Context,
+    readonly tx: PrismaLike,
+  ) {}
+
+  get datamodel(): Datamodel {
+    return this.gen.datamodel;
+  }
+
+  delegate(model: DmmfModel) {
+    return this.tx[delegateName(model.name)];
+  }
+
+  policy(model: DmmfModel): ModelPolicy {
+    return this.gen.policy(model.name);
+  }
+
+  /** The select of every scalar column, so change events carry whole rows. */
+  scalarSelect(model: DmmfModel): Record<string, true> {
+    return Object.fromEntries(model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => [f.name, true]));
+  }
+
+  record(model: DmmfModel, kind: ChangeEvent['kind'], row: Record<string, unknown>, previous?: Record<string, unknown>): void {
+    const key = Object.fromEntries(idFields(model).map((f) => [f, row[f]]));
+    this.changes.push({ model: model.name, kind, key, row, ...(previous ? { previous } : {}) });
+  }
+
+  /** An operation the viewer may not perform at all: UNAUTHENTICATED when anonymous, else FORBIDDEN. */
+  denied(model: DmmfModel, operation: string): AppError {
+    if (this.ctx.viewer.kind === 'anonymous') return new AppError('UNAUTHENTICATED', `Sign in to ${operation} ${model.name}`);
+    return new AppError('FORBIDDEN', `Not allowed to ${operation} ${model.name}`);
+  }
+
+  /**
+   * Finds one row the viewer may read, or throws NOT_FOUND: rows hidden by
+   * rules are indistinguishable from rows that do not exist.
+   */
+  async findVisible(model: DmmfModel, where: Where): Promise<Record<string, unknown>> {
+    const read = this.policy(model).read(this.ctx);
+    const row = read && (await this.delegate(model).findFirst({ where: { AND: [where, read] }, select: this.scalarSelect(model) }));
+    if (!row) throw new AppError('NOT_FOUND', `${model.name} not found`);
+    return row;
+  }
+
+  /** Throws FORBIDDEN unless the row also matches `allowed`. */
+  async requireMatch(model: DmmfModel, row: Record<string, unknown>, allowed: Where | null, operation: string): Promise<void> {
+    if (allowed === null) throw this.denied(model, operation);
+    if (Object.keys(allowed).length === 0) return;
+    const match = await this.delegate(model).findFirst({ where: { AND: [keyWhere(model, row), allowed] }, select: { [idFields(model)[0]]: true } });
+    if (!match) throw this.denied(model, operation);
+  }
+}
+
+/** A plain where matching a row by its primary key columns. */
+export function keyWhere(model: DmmfModel, row: Record<string, unknown>): Where {
+  return Object.fromEntries(idFields(model).map((f) => [f, row[f]]));
+}
+
+/** A unique-where input (possibly with compound keys) as a plain where. */
+export function plainUnique(model: DmmfModel, unique: Where): Where {
+  const out: Where = {};
+  for (const [key, value] of Object.entries(unique)) {
+    const isField = model.fields.some((f) => f.name === key);
+    if (!isField && value && typeof value === 'object') Object.assign(out, value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+export { scalarFields };
