@@ -68,10 +68,15 @@ function conflictFields(meta: Record<string, unknown> | undefined): string[] {
   if (!meta) return [];
   if (Array.isArray(meta.target)) return meta.target.map(String);
   if (typeof meta.target === 'string') return [meta.target];
-  const cause = (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string } } })?.cause;
+  const cause = (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string }; table?: string } })?.cause;
   if (cause?.constraint?.fields) return cause.constraint.fields.map((f) => f.replace(/^"|"$/g, ''));
-  if (cause?.constraint?.index) return [cause.constraint.index];
-  return [];
+  const index = cause?.constraint?.index;
+  if (!index) return [];
+  // PostgreSQL names only the index; Prisma's default name is `<Table>_<col>_<col>_key`.
+  // (A column whose own name holds `_` is split too; a custom `map:` name is shown as is.)
+  const prefix = `${cause.table ?? meta.modelName}_`;
+  if (index.startsWith(prefix) && index.endsWith('_key')) return index.slice(prefix.length, -'_key'.length).split('_');
+  return [index];
 }
 
 /**
@@ -98,6 +103,8 @@ export function fromPrismaError(error: unknown): AppError | undefined {
       return badInput(`The change would break a required relation of ${model}`);
     case 'P2000':
       return badInput(`A value is too long for its column in ${model}`);
+    case 'P2020':
+      return badInput(`A value is out of range for its column in ${model}`);
     case 'P2011':
       return badInput(`A required value of ${model} is missing`);
     case 'P2019':

@@ -7,7 +7,7 @@ import { renderSdl, sdlPath } from './sdl.ts';
 /** `strata check`: fails when the committed SDL differs from what the schema produces. */
 export async function checkCommand(config: Config, values: CliValues): Promise<number> {
   const file = sdlPath(config, values.sdl);
-  const expected = renderSdl(config);
+  const expected = await renderSdl(config);
   const relative = path.relative(config.root, file);
   if (!existsSync(file)) {
     console.error(`${relative} is missing: run \`strata generate\``);

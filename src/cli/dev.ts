@@ -22,7 +22,7 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
     const prepared = prepareSchema(config.schemaPath, providerOf(config.databaseUrl));
     const pushed = await pushSchema(config.databaseUrl, prepared, !!values['accept-data-loss']);
     const app = await createApp(config, { log });
-    if (values.schema === undefined) writeSdl(sdlPath(config), renderSdl(config));
+    if (values.schema === undefined) writeSdl(sdlPath(config), await renderSdl(config));
     const previous = current;
     current = app;
     await previous?.close();

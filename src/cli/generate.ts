@@ -10,7 +10,7 @@ export async function generateCommand(config: Config, values: CliValues): Promis
   const prepared = prepareSchema(config.schemaPath);
   const generated = await generateClient(prepared, config.cacheDir);
   const file = sdlPath(config, values.sdl);
-  const changed = writeSdl(file, renderSdl(config, prepared));
+  const changed = writeSdl(file, await renderSdl(config, prepared));
   console.log(`Prisma client and Pothos types: ${path.relative(config.root, generated.dir)}`);
   console.log(`GraphQL schema: ${path.relative(config.root, file)}${changed ? '' : ' (unchanged)'}`);
   return 0;

@@ -73,10 +73,14 @@ export async function openMigrationEngine(
     release = pg.close;
   }
   let writeAttempted = false;
-  if (options.readOnly) {
-    const connect = factory.connect.bind(factory);
-    factory.connect = async () => refuseWrites(await connect(), () => (writeAttempted = true));
-  }
+  // The engine does not dispose of its connections when freed; an open SQLite handle would keep the file locked.
+  const opened: SqlDriverAdapter[] = [];
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter: SqlDriverAdapter = await connect();
+    opened.push(adapter);
+    return options.readOnly ? refuseWrites(adapter, () => (writeAttempted = true)) : adapter;
+  };
   const engine = await bindings.SchemaEngine.new(
     { datamodels: [[schema.path, schema.content]] },
     () => {},
@@ -89,6 +93,7 @@ export async function openMigrationEngine(
     },
     close: async () => {
       engine.free();
+      for (const adapter of opened) await adapter.dispose();
       await release();
     },
   };

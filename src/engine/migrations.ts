@@ -1,8 +1,9 @@
 import { assertNoDrift, evaluateDataLoss } from './migration-checks.ts';
 import { MigrationError } from './migration-error.ts';
-import { assertLockProvider, migrationFolderName, migrationSlug, readMigrations, writeMigration } from './migration-files.ts';
+import { assertLockProvider, lockfileText, migrationFolderName, migrationSlug, readMigrations, writeMigration } from './migration-files.ts';
 import { FILTERS, openMigrationEngine, schemaFiles } from './migration-engine.ts';
 import type { MigrateTarget } from './migration-status.ts';
+import type { MigrationList } from '@prisma/schema-engine-wasm';
 import type { PreparedSchema } from './prepare-schema.ts';
 
 export { readMigrations } from './migration-files.ts';
@@ -39,12 +40,35 @@ export interface MigrateDevResult {
 export async function migrateDev(options: MigrateDevOptions): Promise<MigrateDevResult> {
   const { databaseUrl, schema, migrationsDir } = options;
   const slug = migrationSlug(options.name);
-  let list = readMigrations(migrationsDir);
+  const list = readMigrations(migrationsDir);
   assertLockProvider(list, schema.provider);
+  // The engine reads the provider of a migrations folder from its lockfile, which a first migration lacks.
+  list.lockfile.content ??= lockfileText(schema.provider);
+  const { applied, script } = await catchUp(databaseUrl, schema, list);
+  if (!script) return { applied, warnings: [], message: 'Already in sync' };
+  // Each step opens its own engine: once SQLite's engine has written, it holds the file locked until closed.
+  const loss = await evaluateDataLoss(databaseUrl, schema);
+  if (loss.unexecutable.length) {
+    throw new MigrationError('UNEXECUTABLE', 'This migration cannot run on the current data; nothing was created:', loss.unexecutable);
+  }
+  if (loss.warnings.length && !options.acceptDataLoss) {
+    throw new MigrationError('DATA_LOSS', 'This migration would lose data; nothing was created (accept data loss to go on):', loss.warnings);
+  }
+  const created = migrationFolderName(list, slug);
+  writeMigration(list, created, script, schema.provider, loss.warnings);
+  const more = await migrateDeploy({ databaseUrl, schema, migrationsDir });
+  return { created, applied: [...applied, ...more.applied], warnings: loss.warnings, message: `Created and applied ${created}` };
+}
+
+/**
+ * Checks the database for drift, applies its pending migrations, and returns
+ * the SQL from the migration history to `schema` (no script when in sync).
+ */
+async function catchUp(databaseUrl: string, schema: PreparedSchema, list: MigrationList): Promise<{ applied: string[]; script?: string }> {
   const handle = await openMigrationEngine(databaseUrl, { path: schema.source, content: schema.content });
   try {
     await assertNoDrift(handle, databaseUrl, list);
-    const applied = (await handle.engine.applyMigrations({ migrationsList: list, filters: FILTERS })).appliedMigrationNames;
+    const { appliedMigrationNames } = await handle.engine.applyMigrations({ migrationsList: list, filters: FILTERS });
     const diff = await handle.engine.diff({
       from: { tag: 'migrations', ...list },
       to: { tag: 'schemaDatamodel', ...schemaFiles(schema) },
@@ -53,19 +77,7 @@ export async function migrateDev(options: MigrateDevOptions): Promise<MigrateDev
       filters: FILTERS,
     });
     // exitCode 2 means the diff is not empty.
-    if (diff.exitCode !== 2 || !diff.stdout) return { applied, warnings: [], message: 'Already in sync' };
-    const loss = await evaluateDataLoss(databaseUrl, schema);
-    if (loss.unexecutable.length) {
-      throw new MigrationError('UNEXECUTABLE', 'This migration cannot run on the current data; nothing was created:', loss.unexecutable);
-    }
-    if (loss.warnings.length && !options.acceptDataLoss) {
-      throw new MigrationError('DATA_LOSS', 'This migration would lose data; nothing was created (accept data loss to go on):', loss.warnings);
-    }
-    const created = migrationFolderName(list, slug);
-    writeMigration(list, created, diff.stdout, schema.provider, loss.warnings);
-    list = readMigrations(migrationsDir);
-    const more = (await handle.engine.applyMigrations({ migrationsList: list, filters: FILTERS })).appliedMigrationNames;
-    return { created, applied: [...applied, ...more], warnings: loss.warnings, message: `Created and applied ${created}` };
+    return { applied: appliedMigrationNames, script: diff.exitCode === 2 && diff.stdout ? diff.stdout : undefined };
   } finally {
     await handle.close();
   }

@@ -4,28 +4,8 @@ import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { createPgPool } from './pg-pool.ts';
 
-const CHAR_OID = 18;
-const TEXT_OID = 25;
-
-/**
- * A pg pool whose results report `"char"` columns as text on every query
- * path. `createPgPool`'s catalog-safe client relabels promise-style queries
- * only, but `pool.query` hands its client a callback, and the engine's reads
- * outside transactions go through `pool.query`.
- */
-function enginePool(url: string): pg.Pool {
-  const pool = createPgPool(url, { max: 2, catalogSafe: true });
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  (pool as { query: unknown }).query = (...args: unknown[]) => {
-    const out = query(...args) as Promise<pg.QueryResult> | undefined;
-    if (!out || typeof out.then !== 'function') return out;
-    return out.then((result) => {
-      for (const field of result?.fields ?? []) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
-      return result;
-    });
-  };
-  return pool;
-}
+/** A small pool whose results the schema engine can read (catalog `"char"` columns as text). */
+const enginePool = (url: string): pg.Pool => createPgPool(url, { max: 2, catalogSafe: true });
 
 async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });

@@ -1,6 +1,24 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { authTableModels, authTablesFragment } from '../auth/users/auth-tables.ts';
+import { inspectUserModel } from '../auth/users/user-model.ts';
+import { readDatamodel } from '../schema/dmmf.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The installed version of a package, found as Node finds it (its `exports` map may hide package.json). */
+function packageVersion(name: string): string {
+  for (const dir of require.resolve.paths(name) ?? []) {
+    const file = path.join(dir, name, 'package.json');
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version;
+  }
+  return 'unknown';
+}
+
+/** What a generated client depends on besides the schema: a cached client from other versions must not be reused. */
+const generatorVersions = ['prisma', '@prisma/client', '@pothos/plugin-prisma'].map((name) => `${name}@${packageVersion(name)}`).join('\n');
 
 /** A user's Prisma schema, rewritten for Strata's own generators. */
 export interface PreparedSchema {
@@ -10,7 +28,7 @@ export interface PreparedSchema {
   content: string;
   /** The datasource provider in effect. */
   provider: 'sqlite' | 'postgresql';
-  /** Stable hash of `content`, names the generated client's cache folder. */
+  /** Stable hash of `content` and of the generators' versions, names the generated client's cache folder. */
   hash: string;
 }
 
@@ -33,6 +51,26 @@ function readSchemaText(source: string): string {
   return files.map(readText).join('\n');
 }
 
+/** Options of {@link prepareSchema}. */
+export interface PrepareSchemaOptions {
+  /** The auth user model (config `auth.userModel`); when it is auth-capable, Strata's auth tables are appended. @default User */
+  authUserModel?: string;
+}
+
+/** Appends Strata's `@internal` auth tables when the schema has an auth-capable user model. */
+function withAuthTables(source: string, content: string, provider: 'sqlite' | 'postgresql', userModel: string): string {
+  const clash = authTableModels.find((name) => new RegExp(`^\\s*model\\s+${name}\\s*\\{`, 'm').test(content));
+  if (clash) throw new Error(`${source}: model ${clash} is reserved for Strata's auth tables; rename it`);
+  let datamodel;
+  try {
+    datamodel = readDatamodel(content, provider);
+  } catch {
+    return content; // an invalid schema: generation reports Prisma's own message
+  }
+  const check = inspectUserModel(datamodel, userModel);
+  return check.status === 'ok' ? content + authTablesFragment(check.model) : content;
+}
+
 const generatorBlock = /^[ \t]*generator\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/gm;
 const datasourceBlock = /^[ \t]*datasource\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/m;
 
@@ -41,9 +79,10 @@ const datasourceBlock = /^[ \t]*datasource\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/m;
  * prepares it for generation: Strata owns the generators, the database URL
  * comes from config (Prisma 7 keeps URLs out of schemas), and the provider
  * follows that URL so one schema serves SQLite and PostgreSQL. Without a
- * `provider`, the schema's own is kept.
+ * `provider`, the schema's own is kept. An auth-capable user model gets
+ * Strata's auth tables appended (see docs/auth.md).
  */
-export function prepareSchema(source: string, provider?: 'sqlite' | 'postgresql'): PreparedSchema {
+export function prepareSchema(source: string, provider?: 'sqlite' | 'postgresql', options: PrepareSchemaOptions = {}): PreparedSchema {
   const original = readSchemaText(source);
   const datasource = original.match(datasourceBlock);
   if (!datasource) throw new Error(`${source} has no datasource block`);
@@ -57,7 +96,8 @@ export function prepareSchema(source: string, provider?: 'sqlite' | 'postgresql'
     .filter((line) => !/^\s*(url|directUrl|shadowDatabaseUrl)\s*=/.test(line))
     .join('\n')
     .replace(/provider\s*=\s*"\w+"/, `provider = "${provider}"`);
-  const content = original.replace(generatorBlock, '').replace(datasourceBlock, rewritten).trim() + '\n';
-  const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
+  const base = original.replace(generatorBlock, '').replace(datasourceBlock, rewritten).trim() + '\n';
+  const content = withAuthTables(source, base, provider, options.authUserModel ?? 'User');
+  const hash = createHash('sha256').update(generatorVersions).update(content).digest('hex').slice(0, 16);
   return { source, content, provider, hash };
 }

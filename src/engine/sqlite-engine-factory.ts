@@ -1,5 +1,5 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { DriverAdapterError, type SqlDriverAdapter, type SqlQuery } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlQuery } from '@prisma/driver-adapter-utils';
 import { sqliteFile } from './sqlite-file.ts';
 
 type Adapter = SqlDriverAdapter & { executeScript(script: string): Promise<void> };
@@ -10,30 +10,17 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * Adjusts a better-sqlite3 adapter to what the WebAssembly schema engine
- * expects of SQLite:
- * - a missing table must surface as SQLite's own "no such table" error (the
- *   adapter's `TableDoesNotExist` kind makes the engine fail where it would
- *   otherwise treat `_prisma_migrations` as not created yet);
- * - the engine runs whole migration scripts through `executeRaw` on the shadow
- *   database, which better-sqlite3 refuses for more than one statement.
+ * Lets the engine run whole migration scripts through `executeRaw`, as it
+ * does on the shadow database: better-sqlite3 prepares one statement at a
+ * time, so a script without parameters falls back to `executeScript`.
  */
 function engineCompatible(adapter: Adapter): Adapter {
-  const queryRaw = adapter.queryRaw.bind(adapter);
   const executeRaw = adapter.executeRaw.bind(adapter);
-  const asSqliteError = (error: unknown): never => {
-    const cause = (error as { cause?: { kind?: string; table?: string } })?.cause;
-    if (cause?.kind === 'TableDoesNotExist') {
-      throw new DriverAdapterError({ kind: 'sqlite', extendedCode: 1, message: `no such table: ${cause.table ?? ''}` });
-    }
-    throw error;
-  };
-  adapter.queryRaw = (query: SqlQuery) => queryRaw(query).catch(asSqliteError);
   adapter.executeRaw = async (query: SqlQuery) => {
     try {
       return await executeRaw(query);
     } catch (error) {
-      if (query.args.length > 0 || !/more than one statement/.test(messageOf(error))) return asSqliteError(error);
+      if (query.args.length > 0 || !/more than one statement/.test(messageOf(error))) throw error;
       await adapter.executeScript(query.sql);
       return 0;
     }

@@ -8,6 +8,10 @@ export type Where = Record<string, unknown>;
  * paths ask it. `null` means denied; a `Where` limits the rows (`{}` = all).
  */
 export interface ModelPolicy {
+  /** True when every viewer may read every row (no row filter to apply). */
+  openRead: boolean;
+  /** Fields that have read rules of their own. */
+  guardedFields: string[];
   /** Rows the viewer may read. */
   read(ctx: Context): Where | null;
   /** Whether the viewer may create; the `Where` is a check the new row must pass inside the transaction. */
@@ -30,6 +34,8 @@ export interface ModelPolicy {
 export type Policy = (model: string) => ModelPolicy;
 
 const everything: ModelPolicy = {
+  openRead: true,
+  guardedFields: [],
   read: () => ({}),
   create: () => ({}),
   update: () => ({}),

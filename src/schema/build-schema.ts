@@ -39,11 +39,25 @@ function defineEnums(builder: any, datamodel: Datamodel): Map<string, unknown> {
   return refs;
 }
 
+/** Fails early, naming both models, when two would get the same operation (`Person` → `people`, `People` → `people`). */
+function assertDistinctOperations(datamodel: Datamodel): void {
+  const operations = [names.findUnique, names.findMany, names.connection, names.count, names.aggregate, names.groupBy, names.createOne, names.createMany, names.updateOne, names.updateMany, names.upsertOne, names.deleteOne, names.deleteMany];
+  const owners = new Map<string, string>();
+  for (const model of datamodel.models) {
+    for (const name of new Set(operations.map((operation) => operation(model.name)))) {
+      const other = owners.get(name);
+      if (other) throw new Error(`Models ${other} and ${model.name} would both define the GraphQL operation "${name}": rename one of them (@@map keeps its table name)`);
+      owners.set(name, model.name);
+    }
+  }
+}
+
 /**
  * Builds the whole CRUD API (DESIGN.md section 3) from a datamodel. Pure: no
  * I/O, the Prisma client arrives per request through the context.
  */
 export function buildSchema({ datamodel, limits, dbNull, policy = allowAll }: BuildSchemaOptions): GraphQLSchema {
+  assertDistinctOperations(datamodel);
   const builder = createBuilder({ datamodel: { models: datamodel.models } });
   const enums = defineEnums(builder, datamodel);
   const fieldEnums = new Map<string, string>();

@@ -1,5 +1,7 @@
 import type { LimitsConfig } from '../config.ts';
-import type { Policy } from '../permissions/policy.ts';
+import type { Context } from '../context.ts';
+import { and, type Policy } from '../permissions/policy.ts';
+import { checkOrderBy, checkReadableFields, nothing, readableOrThrow, secureWhere } from './secure/secure-args.ts';
 import { badInput } from '../errors.ts';
 import type { AnyBuilder } from './builder.ts';
 import type { Datamodel, DmmfModel } from './dmmf.ts';
@@ -31,15 +33,26 @@ export interface ListArgs {
   distinct?: string[];
 }
 
-/** Translates list arguments from GraphQL to Prisma, enforcing the page-size cap. */
-export function listArgs(gen: Generator, model: DmmfModel, args: Record<string, any>): ListArgs {
+/**
+ * Translates list arguments from GraphQL to Prisma: the viewer's row filter
+ * joins the client's (for a relation the viewer may not read: no rows; at the
+ * root: an error), side channels are closed, the page size is capped.
+ */
+export function listArgs(gen: Generator, ctx: Context, model: DmmfModel, args: Record<string, any>, root: boolean): ListArgs {
   const out: ListArgs = {};
-  if (args.where) out.where = gen.registry.toPrisma(args.where, gen.filters.where(model));
-  if (args.orderBy) out.orderBy = gen.registry.toPrisma(args.orderBy, gen.filters.orderBy(model));
+  const read = root ? readableOrThrow(gen, ctx, model) : (gen.policy(model.name).read(ctx) ?? nothing(model));
+  out.where = and(secureWhere(gen, ctx, model, gen.registry.toPrisma(args.where, gen.filters.where(model))), read);
+  if (args.orderBy) {
+    out.orderBy = gen.registry.toPrisma(args.orderBy, gen.filters.orderBy(model));
+    checkOrderBy(gen, ctx, model, out.orderBy);
+  }
   if (args.cursor) out.cursor = gen.registry.toPrisma(args.cursor, gen.filters.whereUnique(model));
   if (args.skip != null) out.skip = nonNegative('skip', args.skip);
   out.take = pageSize(gen.limits, 'take', args.take, true);
-  if (args.distinct?.length) out.distinct = args.distinct;
+  if (args.distinct?.length) {
+    checkReadableFields(gen, ctx, model, args.distinct);
+    out.distinct = args.distinct;
+  }
   return out;
 }
 

@@ -89,6 +89,7 @@ export const names = {
   scalarFilter: (type: string) => `${type}Filter`,
   aggregatesFilter: (type: string) => `${type}AggregatesFilter`,
   enumFilter: (enumName: string) => `${enumName}Filter`,
+  listFilter: (type: string) => `${type}ListFilter`,
   relationCountOrderBy: 'RelationCountOrderByInput',
   sortOrder: 'SortOrder',
   queryMode: 'QueryMode',

@@ -7,6 +7,9 @@ import { prepareSchema } from '../engine/prepare-schema.ts';
 import { buildSchema } from '../schema/build-schema.ts';
 import { type Datamodel, readDatamodel } from '../schema/dmmf.ts';
 import { createStrataYoga, type StrataYoga } from './create-yoga.ts';
+import { applyOperationRules } from '../permissions/shield.ts';
+import type { Policy } from '../permissions/policy.ts';
+import { loadPolicy } from './load-policy.ts';
 import { createLogger } from './logger.ts';
 
 /** A running Strata application: the API, its database, and how to stop it. */
@@ -21,6 +24,8 @@ export interface App {
 }
 
 export interface CreateAppOptions {
+  /** Access policy to use instead of the app's rules (tests of the raw API). */
+  policy?: Policy;
   log?: Logger;
   /** Keep SQL text of statements (tests). @default false */
   recordStatements?: boolean;
@@ -43,7 +48,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     recordStatements: options.recordStatements,
   });
   const datamodel = readDatamodel(prepared.content, prepared.provider);
-  const schema = buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull });
+  const policy = options.policy ?? (await loadPolicy(config, datamodel));
+  const schema = applyOperationRules(buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy }));
   const yoga = createStrataYoga({ config, schema, prisma: db.prisma, log });
   return { config, yoga, schema, datamodel, db, log, close: () => db.close() };
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/config.ts';
 import { prepareSchema } from '../../src/engine/prepare-schema.ts';
 import { pushSchema } from '../../src/engine/push-schema.ts';
+import { allowAll } from '../../src/permissions/policy.ts';
 import { type App, createApp } from '../../src/server/create-app.ts';
 import { createTestDatabase, type Provider, type TestDatabase } from './databases.ts';
 
@@ -27,6 +28,8 @@ export interface TestAppOptions {
   schemaPath?: string;
   /** Extra environment for the config (limits, mode...). */
   env?: Record<string, string>;
+  /** Use the app's access rules; by default the raw API is open (tests of API mechanics). @default false */
+  rules?: boolean;
 }
 
 /** Creates a database of `provider`, pushes the schema and starts the app on it. */
@@ -39,7 +42,7 @@ export async function createTestApp(provider: Provider, options: TestAppOptions 
     ...options.env,
   });
   await pushSchema(config.databaseUrl, prepareSchema(config.schemaPath, provider), true);
-  const app = await createApp(config, { recordStatements: true });
+  const app = await createApp(config, { recordStatements: true, policy: options.rules ? undefined : allowAll });
   const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const response = await app.yoga.fetch(`http://127.0.0.1${config.graphqlPath}`, {
       method: 'POST',

@@ -11,7 +11,8 @@ function operators(type: string, isEnum: boolean, provider: Datamodel['provider'
   const json = type === 'JSON';
   const ops: FieldSpecs = {
     equals: { type, kind: json ? 'json' : undefined },
-    not: { type: self },
+    // Prisma's Json filter takes a value under `not`, not a nested filter: `{ not: { equals: 1 } }` would compare with that object.
+    not: json ? { type, kind: 'json' } : { type: self },
   };
   if (json || type === 'Boolean') return ops;
   ops.in = { type, list: true };
@@ -43,6 +44,18 @@ export class ScalarFilters {
     const type = isEnum ? names.enumType(prismaType) : graphqlScalar(prismaType);
     const name = isEnum ? names.enumFilter(type) : names.scalarFilter(type);
     return this.registry.define(name, () => operators(type, isEnum, this.datamodel.provider, name));
+  }
+
+  /** The filter of a scalar list field (PostgreSQL), as in Prisma Client: `has`, `hasEvery`, `hasSome`, `isEmpty`, `equals`. */
+  listFilter(prismaType: string, isEnum: boolean): string {
+    const type = isEnum ? names.enumType(prismaType) : graphqlScalar(prismaType);
+    return this.registry.define(names.listFilter(type), () => ({
+      equals: { type, list: true, description: 'The whole list, in order.' },
+      has: { type, description: 'The list contains this value.' },
+      hasEvery: { type, list: true, description: 'The list contains every one of these values.' },
+      hasSome: { type, list: true, description: 'The list contains at least one of these values.' },
+      isEmpty: { type: 'Boolean' },
+    }));
   }
 
   /** The `having` filter of one field type: its own operators plus aggregates of it. */

@@ -25,8 +25,9 @@ export class ModelFilters {
         NOT: { type: name, list: true },
       };
       for (const field of scalarFields(model)) {
-        if (field.isList) continue;
-        specs[field.name] = { type: this.filters.filter(field.type, field.kind === 'enum') };
+        if (field.isList && field.type === 'Json') continue; // Json lists: no filter yet
+        const isEnum = field.kind === 'enum';
+        specs[field.name] = { type: field.isList ? this.filters.listFilter(field.type, isEnum) : this.filters.filter(field.type, isEnum) };
       }
       for (const field of relationFields(model)) {
         const target = this.datamodel.model(field.type);

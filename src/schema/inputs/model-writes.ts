@@ -38,7 +38,8 @@ export class ModelWrites {
       if (skip.has(field.name)) continue;
       // A foreign key may instead be given through its relation, so only createMany requires it.
       const optionalFk = foreign.has(field.name) && mode !== 'createMany';
-      const required = mode !== 'update' && field.isRequired && !field.hasDefaultValue && !field.isUpdatedAt && !optionalFk;
+      // Scalar lists are optional in Prisma's create inputs too (they start empty).
+      const required = mode !== 'update' && field.isRequired && !field.isList && !field.hasDefaultValue && !field.isUpdatedAt && !optionalFk;
       specs[field.name] = this.scalarSpec(field, required);
     }
     return specs;

@@ -9,6 +9,7 @@ import { createManyRows } from '../writes/create-many.ts';
 import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from '../writes/row-writes.ts';
 import { runWrite } from '../writes/run-write.ts';
 import { keyWhere, plainUnique } from '../writes/write-session.ts';
+import { secureWhere } from '../secure/secure-args.ts';
 import { uniqueWhere } from './queries.ts';
 
 type Row = Record<string, unknown>;
@@ -30,6 +31,11 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
   const updateMany = writes.updateMany(model);
   const where = filters.where(model);
   const unique = (args: any) => plainUnique(model, uniqueWhere(gen, model, args.where));
+  const secured = (args: any, ctx: Context) => (secureWhere(gen, ctx, model, registry.toPrisma(args.where, where)) ?? {}) as Row;
+  const policy = gen.policy(model.name);
+  const may = (...ops: ('create' | 'update' | 'delete')[]) => ({
+    access: (ctx: Context) => ops.some((op) => policy[op](ctx) !== null),
+  });
 
   /** Reads a written row back with the selection of the mutation's result. */
   const readBack = async (ctx: Context, query: object, row: Row) => {
@@ -42,6 +48,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
   builder.mutationFields((t: any) => ({
     [names.createOne(model.name)]: t.prismaField({
       type: model.name,
+      extensions: may('create'),
       args: { data: input(t, create) },
       resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
         const row = await runWrite(gen, ctx, (s) => createRow(s, model, registry.toPrisma(args.data, create) as Row));
@@ -51,6 +58,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
 
     [names.createMany(model.name)]: t.field({
       type: batch,
+      extensions: may('create'),
       args: { data: t.arg({ type: [registry.ref(createMany)], required: true }), skipDuplicates: t.arg.boolean() },
       resolve: async (_root: unknown, args: any, ctx: Context) => ({
         count: await runWrite(gen, ctx, (s) => createManyRows(s, model, registry.toPrisma(args.data, createMany) as Row[], !!args.skipDuplicates)),
@@ -59,6 +67,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
 
     [names.updateOne(model.name)]: t.prismaField({
       type: model.name,
+      extensions: may('update'),
       args: { where: uniqueArg(t), data: input(t, update) },
       resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
         const row = await runWrite(gen, ctx, (s) => updateRow(s, model, unique(args), registry.toPrisma(args.data, update) as Row));
@@ -68,16 +77,16 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
 
     [names.updateMany(model.name)]: t.field({
       type: batch,
+      extensions: may('update'),
       args: { where: t.arg({ type: registry.ref(where) }), data: input(t, updateMany) },
       resolve: async (_root: unknown, args: any, ctx: Context) => ({
-        count: await runWrite(gen, ctx, (s) =>
-          updateManyRows(s, model, (registry.toPrisma(args.where, where) ?? {}) as Row, registry.toPrisma(args.data, updateMany) as Row),
-        ),
+        count: await runWrite(gen, ctx, (s) => updateManyRows(s, model, secured(args, ctx), registry.toPrisma(args.data, updateMany) as Row)),
       }),
     }),
 
     [names.upsertOne(model.name)]: t.prismaField({
       type: model.name,
+      extensions: may('create', 'update'),
       args: { where: uniqueArg(t), create: input(t, create), update: input(t, update) },
       resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
         const row = await runWrite(gen, ctx, async (s) => {
@@ -93,6 +102,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
 
     [names.deleteOne(model.name)]: t.prismaField({
       type: model.name,
+      extensions: may('delete'),
       args: { where: uniqueArg(t) },
       resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
         runWrite(gen, ctx, async (s) => {
@@ -106,9 +116,10 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
 
     [names.deleteMany(model.name)]: t.field({
       type: batch,
+      extensions: may('delete'),
       args: { where: t.arg({ type: registry.ref(where) }) },
       resolve: async (_root: unknown, args: any, ctx: Context) => ({
-        count: await runWrite(gen, ctx, (s) => deleteManyRows(s, model, (registry.toPrisma(args.where, where) ?? {}) as Row)),
+        count: await runWrite(gen, ctx, (s) => deleteManyRows(s, model, secured(args, ctx))),
       }),
     }),
   }));

@@ -36,11 +36,11 @@ function partType(gen: Generator, model: DmmfModel, op: AggregateOp): unknown {
   });
 }
 
-/** The Prisma aggregate selection asking for every part the types expose. */
-export function aggregateSelection(model: DmmfModel): Record<string, Record<string, true>> {
+/** The Prisma aggregate selection asking for every part the types expose, over the fields `include` allows. */
+export function aggregateSelection(model: DmmfModel, include: (field: string) => boolean = () => true): Record<string, Record<string, true>> {
   const selection: Record<string, Record<string, true>> = {};
   for (const op of aggregateOps) {
-    const fields = fieldsFor(model, op);
+    const fields = fieldsFor(model, op).filter((f) => include(f.name));
     if (fields.length === 0) continue;
     selection[op] = Object.fromEntries(fields.map((f) => [f.name, true]));
     if (op === '_count') selection[op]._all = true;

@@ -1,5 +1,8 @@
+import type { Context } from '../../context.ts';
+import { matchesRule } from '../../permissions/visibility.ts';
 import type { DmmfField, DmmfModel } from '../dmmf.ts';
-import { describe, relationFields, scalarFields } from '../dmmf.ts';
+import { delegateName, describe, idFields, relationFields, scalarFields } from '../dmmf.ts';
+import { nothing } from '../secure/secure-args.ts';
 import type { Generator } from '../generator.ts';
 import { listArgs } from '../generator.ts';
 import { names } from '../naming.ts';
@@ -31,25 +34,59 @@ function relationCountType(gen: Generator, model: DmmfModel, lists: DmmfField[])
   });
 }
 
+/** A to-one relation: loaded with the parent's query, shown only if the viewer may read the target row. */
+function toOneRelation(gen: Generator, t: any, field: DmmfField): unknown {
+  const target = gen.datamodel.model(field.type);
+  const policy = gen.policy(target.name);
+  const description = describe(field.documentation);
+  if (policy.openRead) return t.relation(field.name, { description, nullable: !field.isRequired });
+  return t.field({
+    type: target.name,
+    nullable: true,
+    description,
+    select: (_args: unknown, _ctx: unknown, nested: (s: unknown) => unknown) => ({ [field.name]: nested(true) }),
+    resolve: async (parent: Record<string, any>, _args: unknown, ctx: Context) => {
+      const row = parent[field.name];
+      if (!row) return null;
+      const visible = await matchesRule(ctx, delegateName(target.name), idFields(target), policy.read(ctx), row);
+      return visible ? row : null;
+    },
+  });
+}
+
+/** A scalar with a read rule of its own: null on rows where the viewer may not read it. */
+function guardedScalar(gen: Generator, t: any, model: DmmfModel, field: DmmfField): unknown {
+  const policy = gen.policy(model.name);
+  return t.field({
+    type: outputType(gen, field),
+    nullable: true,
+    description: describe(field.documentation),
+    resolve: async (row: Record<string, unknown>, _args: unknown, ctx: Context) => {
+      const visible = await matchesRule(ctx, delegateName(model.name), idFields(model), policy.readField(ctx, field.name), row);
+      return visible ? row[field.name] : null;
+    },
+  });
+}
+
 /**
  * The object type of a model: its scalars, its relations (loaded with the
  * parent query by plugin-prisma, so nesting adds one statement per level),
- * and `_count` of its to-many relations.
+ * and `_count` of its to-many relations. Row and field rules apply at every
+ * depth: lists are filtered in SQL, to-one targets and guarded fields are
+ * checked in batches.
  */
 export function defineModelObject(gen: Generator, model: DmmfModel): void {
   const lists = relationFields(model).filter((f) => f.isList);
   const countType = lists.length ? relationCountType(gen, model, lists) : undefined;
+  const guarded = new Set(gen.policy(model.name).guardedFields);
   gen.builder.prismaObject(model.name, {
-    name: names.objectType(model.name),
     description: describe(model.documentation),
     fields: (t: any) => {
       const fields: Record<string, unknown> = {};
       for (const field of scalarFields(model)) {
-        fields[field.name] = t.expose(field.name, {
-          type: outputType(gen, field),
-          nullable: !field.isRequired,
-          description: describe(field.documentation),
-        });
+        fields[field.name] = guarded.has(field.name)
+          ? guardedScalar(gen, t, model, field)
+          : t.expose(field.name, { type: outputType(gen, field), nullable: !field.isRequired, description: describe(field.documentation) });
       }
       for (const field of relationFields(model)) {
         const target = gen.datamodel.model(field.type);
@@ -57,14 +94,24 @@ export function defineModelObject(gen: Generator, model: DmmfModel): void {
           ? t.relation(field.name, {
               description: describe(field.documentation),
               args: listArgDefs(gen, t, target),
-              query: (args: Record<string, unknown>) => listArgs(gen, target, args),
+              query: (args: Record<string, unknown>, ctx: Context) => listArgs(gen, ctx, target, args, false),
             })
-          : t.relation(field.name, { description: describe(field.documentation), nullable: !field.isRequired });
+          : toOneRelation(gen, t, field);
       }
       if (countType) {
         fields._count = t.field({
           type: countType,
-          select: { _count: { select: Object.fromEntries(lists.map((f) => [f.name, true])) } },
+          select: (_args: unknown, ctx: Context) => ({
+            _count: {
+              select: Object.fromEntries(
+                lists.map((f) => {
+                  const target = gen.datamodel.model(f.type);
+                  const read = gen.policy(target.name).read(ctx) ?? nothing(target);
+                  return [f.name, Object.keys(read).length ? { where: read } : true];
+                }),
+              ),
+            },
+          }),
           resolve: (row: { _count: Record<string, number> }) => row._count,
         });
       }

@@ -1,0 +1,21 @@
+import type { AuthConfig } from '../../config.ts';
+import { queueCookie, serializeCookie } from './cookies.ts';
+
+/**
+ * The session cookie's name: `__Host-strata_session` with Secure cookies
+ * (browsers then refuse it without HTTPS, Path=/ and no Domain), else
+ * `strata_session`.
+ */
+export const sessionCookieName = (config: Pick<AuthConfig, 'secureCookies'>) =>
+  config.secureCookies ? '__Host-strata_session' : 'strata_session';
+
+/** Queues the session cookie for the response to `request`, living as long as the session. */
+export function setSessionCookie(request: Request | undefined, config: AuthConfig, token: string, expiresAt: Date, now: Date): void {
+  const maxAge = (expiresAt.getTime() - now.getTime()) / 1000;
+  queueCookie(request, serializeCookie(sessionCookieName(config), token, { maxAge, secure: config.secureCookies }));
+}
+
+/** Queues the deletion of the session cookie. */
+export function clearSessionCookie(request: Request | undefined, config: AuthConfig): void {
+  queueCookie(request, serializeCookie(sessionCookieName(config), '', { maxAge: 0, secure: config.secureCookies }));
+}

@@ -1,0 +1,59 @@
+import { type Clock, systemClock } from '../sessions/clock.ts';
+
+/** A counter's state: hits in the current window and when the window ends. */
+export interface RateCount {
+  count: number;
+  /** Epoch ms at which the counter resets (0 when it has no hits). */
+  resetAt: number;
+}
+
+/**
+ * Fixed-window counters by key. In memory for one instance; Redis
+ * ({@link RedisRateLimiter}) when several instances must share them.
+ */
+export interface RateLimiter {
+  /** The current count of `key`. */
+  get(key: string): Promise<RateCount>;
+  /** Adds one hit to `key`; a new window of `windowMs` starts with the first hit. */
+  hit(key: string, windowMs: number): Promise<RateCount>;
+  /** Forgets `key`. */
+  reset(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Counters in process memory; expired windows are swept as keys are touched. */
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly counters = new Map<string, RateCount>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  async get(key: string): Promise<RateCount> {
+    const entry = this.counters.get(key);
+    if (!entry || entry.resetAt <= this.clock.now().getTime()) return { count: 0, resetAt: 0 };
+    return { ...entry };
+  }
+
+  async hit(key: string, windowMs: number): Promise<RateCount> {
+    const now = this.clock.now().getTime();
+    let entry = this.counters.get(key);
+    if (!entry || entry.resetAt <= now) {
+      if (this.counters.size > 10_000) this.sweep(now);
+      entry = { count: 0, resetAt: now + windowMs };
+      this.counters.set(key, entry);
+    }
+    entry.count += 1;
+    return { ...entry };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.counters.delete(key);
+  }
+
+  async close(): Promise<void> {
+    this.counters.clear();
+  }
+
+  private sweep(now: number): void {
+    for (const [key, entry] of this.counters) if (entry.resetAt <= now) this.counters.delete(key);
+  }
+}

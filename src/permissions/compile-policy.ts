@@ -1,0 +1,65 @@
+import { isAdmin } from '../auth/viewer.ts';
+import type { Context } from '../context.ts';
+import type { ModelRules, Rule, Rules } from './define-rules.ts';
+import type { ModelPolicy, Policy, Where } from './policy.ts';
+
+/** Evaluates a rule for the caller: `{}` allows every row, a `Where` some rows, `null` none. */
+export function evaluate(rule: Rule | undefined, ctx: Pick<Context, 'viewer'>): Where | null {
+  if (rule === undefined || rule === false) return null;
+  if (rule === true) return {};
+  if (rule === 'authenticated') return ctx.viewer.kind === 'user' ? {} : null;
+  const result = rule({ viewer: ctx.viewer });
+  if (result === true) return {};
+  if (!result) return null;
+  return result;
+}
+
+function modelPolicy(rules: ModelRules | undefined): ModelPolicy {
+  const r = rules ?? {};
+  const gate = (rule: Rule | undefined) => (ctx: Context) => (isAdmin(ctx.viewer) ? {} : evaluate(rule, ctx));
+  return {
+    openRead: r.read === true,
+    guardedFields: Object.entries(r.fields ?? {})
+      .filter(([, f]) => f.read !== undefined)
+      .map(([name]) => name),
+    read: gate(r.read),
+    create: gate(r.create),
+    update: gate(r.update),
+    delete: gate(r.delete),
+    updateCheck: (ctx) => (isAdmin(ctx.viewer) ? {} : (r.check?.update?.({ viewer: ctx.viewer }) ?? {})),
+    preset: (ctx, operation) => (isAdmin(ctx.viewer) ? {} : (r.preset?.[operation]?.({ viewer: ctx.viewer }) ?? {})),
+    readField: (ctx, field) => {
+      const rule = r.fields?.[field]?.read;
+      return isAdmin(ctx.viewer) || rule === undefined ? {} : evaluate(rule, ctx);
+    },
+    writeField: (ctx, field) => {
+      const rule = r.fields?.[field]?.write;
+      return isAdmin(ctx.viewer) || rule === undefined || evaluate(rule, ctx) !== null;
+    },
+  };
+}
+
+/** Model and field names a schema has, to validate rules against. */
+export type ModelFieldNames = Record<string, string[]>;
+
+/**
+ * Compiles app rules into the policy every read and write path asks. Deny
+ * by default: a model without rules is reachable by admins only. Unknown
+ * model or field names fail start-up with one message listing them all.
+ */
+export function compilePolicy(rules: Rules, models: ModelFieldNames): Policy {
+  const problems: string[] = [];
+  for (const [model, modelRules] of Object.entries(rules)) {
+    if (!models[model]) {
+      problems.push(`rules name an unknown model "${model}"`);
+      continue;
+    }
+    for (const field of Object.keys(modelRules.fields ?? {})) {
+      if (!models[model].includes(field)) problems.push(`rules name an unknown field "${model}.${field}"`);
+    }
+  }
+  if (problems.length) throw new Error(`Invalid access rules:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  const policies = new Map(Object.keys(models).map((model) => [model, modelPolicy(rules[model])]));
+  const adminOnly = modelPolicy(undefined);
+  return (model) => policies.get(model) ?? adminOnly;
+}

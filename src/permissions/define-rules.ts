@@ -1,0 +1,64 @@
+import type { Viewer } from '../auth/viewer.ts';
+import type { Where } from './policy.ts';
+
+/** What a rule sees: who is asking. */
+export interface RuleContext {
+  viewer: Viewer;
+}
+
+/**
+ * A rule: `true`/`false`, `'authenticated'`, or a function returning a
+ * boolean or a Prisma `where` that limits the rows it allows.
+ */
+export type Rule = boolean | 'authenticated' | ((ctx: RuleContext) => boolean | Where);
+
+/** Rules of one field: who may read it (rows, like a model rule) and who may set it. */
+export interface FieldRules {
+  read?: Rule;
+  /** Write rules are yes/no: a `where` result counts as yes. */
+  write?: Rule;
+}
+
+/** Rules of one model. Anything not granted is denied; admins may do everything. */
+export interface ModelRules {
+  read?: Rule;
+  /** Who may create; a `where` result is a check the new row must pass (inside the transaction). */
+  create?: Rule;
+  /** Which rows may be updated. */
+  update?: Rule;
+  /** Which rows may be deleted. */
+  delete?: Rule;
+  /** Checks a row must still pass after an update (like Hasura's insert/update check). */
+  check?: { update?: (ctx: RuleContext) => Where };
+  /** Values set from the session on create/update; clients may not set these fields themselves. */
+  preset?: {
+    create?: (ctx: RuleContext) => Record<string, unknown>;
+    update?: (ctx: RuleContext) => Record<string, unknown>;
+  };
+  fields?: Record<string, FieldRules>;
+}
+
+/** Rules for the models of a schema, by model name. Models without rules are admin-only. */
+export type Rules = Record<string, ModelRules>;
+
+/** Identity helper giving typed rules to app code (`app/rules.ts`). */
+export function defineRules<R extends Rules>(rules: R): R {
+  return rules;
+}
+
+type SignedIn = Extract<Viewer, { kind: 'user' }>;
+
+/** A rule for signed-in users only: `fn` gets the user; anonymous callers are denied. */
+export function signedIn(fn: (user: SignedIn) => boolean | Where): Rule {
+  return ({ viewer }) => (viewer.kind === 'user' ? fn(viewer) : false);
+}
+
+/** Rows whose `field` holds the viewer's id (`authorId = viewer.id`). */
+export function ownedBy(field: string): Rule {
+  return signedIn((user) => ({ [field]: user.id }));
+}
+
+/** Users having one of `roles`. */
+export function hasRole(...roles: string[]): Rule {
+  return signedIn((user) => roles.includes(user.role));
+}

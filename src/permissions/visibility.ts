@@ -1,0 +1,40 @@
+import DataLoader from 'dataloader';
+import type { Context } from '../context.ts';
+import { and, type Where } from './policy.ts';
+
+type Row = Record<string, unknown>;
+
+const loaders = new WeakMap<object, Map<string, DataLoader<Row, boolean, string>>>();
+
+const keyJson = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+
+/**
+ * Whether `row` of a model also matches `where` (a row or field rule).
+ * Checks for the same model and rule within one request are batched into
+ * one query, so a rule on a to-one relation adds one statement per level,
+ * never one per row.
+ */
+export function matchesRule(ctx: Context, delegate: string, idFields: string[], where: Where | null, row: Row): Promise<boolean> | boolean {
+  if (where === null) return false;
+  if (Object.keys(where).length === 0) return true;
+  let byRule = loaders.get(ctx);
+  if (!byRule) loaders.set(ctx, (byRule = new Map()));
+  const cacheKey = `${delegate}:${keyJson(where)}`;
+  let loader = byRule.get(cacheKey);
+  if (!loader) {
+    const keyOf = (r: Row) => keyJson(idFields.map((f) => r[f]));
+    loader = new DataLoader<Row, boolean, string>(
+      async (rows) => {
+        const found: Row[] = await ctx.prisma[delegate].findMany({
+          where: and({ OR: rows.map((r) => Object.fromEntries(idFields.map((f) => [f, r[f]]))) }, where),
+          select: Object.fromEntries(idFields.map((f) => [f, true])),
+        });
+        const visible = new Set(found.map(keyOf));
+        return rows.map((r) => visible.has(keyOf(r)));
+      },
+      { cacheKeyFn: keyOf },
+    );
+    byRule.set(cacheKey, loader);
+  }
+  return loader.load(row);
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providers } from '../support/databases.ts';
+import { createTestApp, type GraphQLResponse, type TestApp } from '../support/test-app.ts';
+
+function ok<T = any>(res: GraphQLResponse<T>): T {
+  expect(res.errors).toBeUndefined();
+  return res.data as T;
+}
+
+const USERS = 50;
+
+describe.each(providers)('N+1 on %s', (provider) => {
+  let t: TestApp;
+  /** Runs one operation, returns its data and the SQL statements it issued, and logs the count for the record. */
+  const measure = async (label: string, query: string, variables?: Record<string, unknown>) => {
+    let res!: GraphQLResponse;
+    const statements = await t.countStatements(async () => {
+      res = await t.gql(query, variables);
+    });
+    console.log(`[n+1] ${provider}: ${label} → ${statements} SQL statements`);
+    return { data: ok(res), statements };
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp(provider, { env: { LOG_LEVEL: 'error' } });
+    const ids: number[] = [];
+    for (let u = 0; u < USERS; u++) ids.push((await t.prisma.user.create({ data: { email: `u${u}@example.com` } })).id);
+    for (const [u, id] of ids.entries()) {
+      await t.prisma.user.update({
+        where: { id },
+        data: {
+          posts: {
+            create: [0, 1].map((p) => ({
+              slug: `p${p}`,
+              title: `Post ${p}`,
+              // Comments by the next user, so each author is a different row to load.
+              comments: { create: [0, 1].map((c) => ({ body: `c${c}`, authorId: ids[(u + 1) % USERS] })) },
+            })),
+          },
+        },
+      });
+    }
+  });
+  afterAll(() => t.close());
+
+  it('reads users → posts → comments → author (50 × 2 × 2) in 4 statements, one per level', async () => {
+    const { data, statements } = await measure('users/posts/comments/author', '{ users { email posts { title comments { body author { email } } } } }');
+    expect(data.users).toHaveLength(USERS);
+    expect(data.users.flatMap((u: any) => u.posts)).toHaveLength(USERS * 2);
+    expect(data.users.flatMap((u: any) => u.posts.flatMap((p: any) => p.comments))).toHaveLength(USERS * 4);
+    expect(data.users[0].posts[0].comments[0].author.email).toBe('u1@example.com');
+    expect(statements).toBe(4);
+  });
+
+  it('keeps one statement per level when to-many fields take arguments and _count', async () => {
+    const q = '{ users { posts(where: { slug: { equals: "p1" } }, orderBy: [{ id: desc }], take: 1) { comments(take: 1) { author { email } } _count { comments } } } }';
+    const { data, statements } = await measure('users/posts(args)/comments(args)/author + _count', q);
+    expect(data.users.every((u: any) => u.posts.length === 1 && u.posts[0].comments.length === 1 && u.posts[0]._count.comments === 2)).toBe(true);
+    expect(statements).toBe(4);
+  });
+
+  it('reads a connection → posts → comments in 3 statements, plus 1 for totalCount', async () => {
+    const nested = '{ usersConnection { edges { node { posts { comments { body } } } } } }';
+    const { data, statements } = await measure('usersConnection/edges/node/posts/comments', nested);
+    expect(data.usersConnection.edges).toHaveLength(USERS);
+    expect(data.usersConnection.edges[49].node.posts[1].comments).toHaveLength(2);
+    expect(statements).toBe(3);
+
+    const counted = await measure('usersConnection … + totalCount', '{ usersConnection(first: 10) { totalCount edges { node { posts { comments { body } } } } } }');
+    expect(counted.data.usersConnection.totalCount).toBe(USERS);
+    expect(counted.statements).toBe(4);
+  });
+
+  it('returns nested selections of a mutation with a statement count that does not grow with the rows', async () => {
+    const q = `mutation($id: Int!, $name: String) {
+      updateUser(where: { id: $id }, data: { name: $name }) { posts { comments { author { email posts { title } } } } }
+    }`;
+    const small = await t.prisma.user.findUnique({ where: { email: 'u0@example.com' } });
+    const big = await t.prisma.user.create({
+      data: {
+        email: 'big@example.com',
+        posts: { create: Array.from({ length: 10 }, (_, p) => ({ slug: `b${p}`, title: 'B', comments: { create: Array.from({ length: 5 }, () => ({ body: 'x', authorId: small.id })) } })) },
+      },
+    });
+    const few = await measure('updateUser (2 posts × 2 comments) + 4 levels', q, { id: small.id, name: 'small' });
+    const many = await measure('updateUser (10 posts × 5 comments) + 4 levels', q, { id: big.id, name: 'big' });
+    expect(many.data.updateUser.posts.flatMap((p: any) => p.comments)).toHaveLength(50);
+    expect(many.statements).toBe(few.statements);
+    // One update, then one read per level (user, posts, comments, authors, their posts) at most.
+    expect(few.statements).toBeLessThanOrEqual(1 + 5 + 2);
+  });
+
+  it('creates and deletes with nested selections without a statement per child', async () => {
+    const author = await t.prisma.user.findUnique({ where: { email: 'u2@example.com' } });
+    const create = await measure(
+      'createPost + author/posts/comments',
+      'mutation($a: Int!) { createPost(data: { slug: "n1", title: "N", authorId: $a }) { author { posts { comments { author { email } } } } } }',
+      { a: author.id },
+    );
+    expect(create.data.createPost.author.posts).toHaveLength(3);
+    const removed = await measure(
+      'deleteUser + posts/comments/author',
+      'mutation($id: Int!) { deleteUser(where: { id: $id }) { posts { comments { author { email } } } } }',
+      { id: author.id },
+    );
+    expect(removed.data.deleteUser.posts).toHaveLength(3);
+    const reference = await measure('users/posts/comments/author', '{ users { posts { comments { author { email } } } } }');
+    expect(create.statements).toBeLessThanOrEqual(reference.statements + 3);
+    expect(removed.statements).toBeLessThanOrEqual(reference.statements + 3);
+  });
+});
