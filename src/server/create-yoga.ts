@@ -2,7 +2,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { anonymous } from '../auth/viewer.ts';
+import { anonymous, type Viewer } from '../auth/viewer.ts';
 import type { Config } from '../config.ts';
 import { nullSink } from '../realtime/change-event.ts';
 import type { Context, PrismaLike } from '../context.ts';
@@ -31,7 +31,8 @@ export function createStrataYoga({ config, schema, prisma, log }: CreateYogaOpti
     landingPage: false,
     logging: log.child({ component: 'yoga' }),
     maskedErrors: { maskError: createMaskError(log) },
-    context: ({ request }) => ({ prisma, log, request, viewer: anonymous, changes: nullSink }),
+    // In-process callers (tests, internal jobs) may pass a viewer as server context; HTTP requests cannot.
+    context: ({ request, viewer }: { request: Request; viewer?: Viewer }) => ({ prisma, log, request, viewer: viewer ?? anonymous, changes: nullSink }),
     plugins: [
       // Health probes answer before any GraphQL work and need no CSRF header.
       useHealth(prisma),

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/config.ts';
 import { prepareSchema } from '../../src/engine/prepare-schema.ts';
 import { pushSchema } from '../../src/engine/push-schema.ts';
+import type { Viewer } from '../../src/auth/viewer.ts';
 import { allowAll } from '../../src/permissions/policy.ts';
 import { type App, createApp } from '../../src/server/create-app.ts';
 import { createTestDatabase, type Provider, type TestDatabase } from './databases.ts';
@@ -18,6 +19,8 @@ export interface TestApp {
   prisma: App['db']['prisma'];
   /** Runs one operation and returns the GraphQL response body. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** The same as `gql`, as `viewer` (passed in process, as the auth layer would resolve it). */
+  as(viewer: Viewer): TestApp['gql'];
   /** Runs `fn` and returns how many SQL statements it issued. */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   close(): Promise<void>;
@@ -43,20 +46,19 @@ export async function createTestApp(provider: Provider, options: TestAppOptions 
   });
   await pushSchema(config.databaseUrl, prepareSchema(config.schemaPath, provider), true);
   const app = await createApp(config, { recordStatements: true, policy: options.rules ? undefined : allowAll });
-  const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
-    const response = await app.yoga.fetch(`http://127.0.0.1${config.graphqlPath}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
+  const run = (viewer?: Viewer) => async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const init = { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) };
+    const response = await app.yoga.fetch(`http://127.0.0.1${config.graphqlPath}`, init, viewer ? { viewer } : {});
     return response.json();
   };
+  const gql = run();
   return {
     provider,
     app,
     database,
     prisma: app.db.prisma,
     gql,
+    as: (viewer) => run(viewer),
     countStatements: async (fn) => {
       const before = app.db.statements.count;
       await fn();

@@ -1,0 +1,61 @@
+import { defineRules, hasRole, ownedBy, type RuleContext, signedIn } from '../src/permissions/define-rules.ts';
+
+/** The signed-in user's id (presets only run where the rule already requires a user). */
+const me = ({ viewer }: RuleContext) => ({ id: viewer.kind === 'user' ? viewer.id : undefined });
+
+/** Published posts, plus the viewer's own drafts. */
+const visiblePosts = ({ viewer }: RuleContext) =>
+  viewer.kind === 'user' ? { OR: [{ published: true }, { authorId: viewer.id }] } : { published: true };
+
+/**
+ * Who may do what in the example blog. Anything not granted here is denied;
+ * admins (role ADMIN, or the admin secret) may do everything.
+ */
+export default defineRules({
+  User: {
+    read: true,
+    update: signedIn((user) => ({ id: user.id })),
+    fields: {
+      email: { read: signedIn((user) => ({ id: user.id })) },
+      role: { write: false },
+      karma: { write: false },
+      invitedById: { write: false },
+    },
+  },
+  Profile: {
+    read: true,
+    create: 'authenticated',
+    update: ownedBy('userId'),
+    delete: ownedBy('userId'),
+    preset: { create: (ctx) => ({ userId: me(ctx).id }) },
+  },
+  Post: {
+    read: visiblePosts,
+    create: 'authenticated',
+    update: ownedBy('authorId'),
+    delete: ownedBy('authorId'),
+    preset: { create: (ctx) => ({ authorId: me(ctx).id }) },
+    fields: { authorId: { write: false } },
+  },
+  Comment: {
+    read: (ctx) => ({ post: visiblePosts(ctx) }),
+    create: 'authenticated',
+    update: ownedBy('authorId'),
+    delete: ownedBy('authorId'),
+    preset: { create: (ctx) => ({ authorId: me(ctx).id }) },
+    fields: { authorId: { write: false } },
+  },
+  Tag: {
+    read: true,
+    create: 'authenticated',
+    update: hasRole('ADMIN'),
+    delete: hasRole('ADMIN'),
+  },
+  PostLike: {
+    read: true,
+    create: 'authenticated',
+    delete: ownedBy('userId'),
+    preset: { create: (ctx) => ({ userId: me(ctx).id }) },
+    fields: { userId: { write: false } },
+  },
+});
