@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { type Config, providerOf } from '../config.ts';
 import { prepareSchema } from '../engine/prepare-schema.ts';
-import { pushSchema } from '../engine/push-schema.ts';
+import { pushSchema } from '../engine/migrations.ts';
 import { type App, createApp } from '../server/create-app.ts';
 import { listen, onShutdown } from '../server/listen.ts';
 import { createLogger } from '../server/logger.ts';
@@ -20,7 +20,7 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
 
   const build = async () => {
     const prepared = prepareSchema(config.schemaPath, providerOf(config.databaseUrl));
-    const pushed = await pushSchema(config.databaseUrl, prepared, !!values['accept-data-loss']);
+    const pushed = await pushSchema({ databaseUrl: config.databaseUrl, schema: prepared, force: !!values['accept-data-loss'] });
     const app = await createApp(config, { log });
     if (values.schema === undefined) writeSdl(sdlPath(config), await renderSdl(config));
     const previous = current;

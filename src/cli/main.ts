@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
         return await checkCommand(config, values);
       case 'migrate': {
         const { migrateCommand } = await import('./migrate.ts');
-        return await migrateCommand([...rest, ...(values.name ? ['--name', values.name] : [])], config);
+        return await migrateCommand([...rest, ...(values.name ? ['--name', values.name] : []), ...(values['accept-data-loss'] ? ['--accept-data-loss'] : [])], config);
       }
       default:
         console.error(`Unknown command "${command}"\n\n${usage}`);

@@ -46,7 +46,8 @@ export async function migrateCommand(args: string[], config: Config): Promise<nu
   const migrationsDir = migrationsDirOf(config.schemaPath);
   const shown = path.relative(config.root, migrationsDir) || '.';
   try {
-    const schema = prepareSchema(config.schemaPath, providerOf(config.databaseUrl));
+    // Prepared as the server prepares it, auth tables included, so migrations match what it queries.
+    const schema = prepareSchema(config.schemaPath, providerOf(config.databaseUrl), { authUserModel: config.auth.userModel });
     const target: MigrateTarget = { databaseUrl: config.databaseUrl, schema, migrationsDir };
     if (command === 'dev') {
       const out = await migrateDev({ ...target, name: parsed.values.name!, acceptDataLoss: parsed.values['accept-data-loss'] });

@@ -4,7 +4,9 @@ import { FILTERS, openMigrationEngine, schemaFiles, type MigrationEngineHandle }
 import type { PreparedSchema } from './prepare-schema.ts';
 import { sqliteTableNames } from './sqlite-tables.ts';
 
-const RESET_HINT = 'Reset the development database (its data is lost), or baseline it: https://pris.ly/d/migrate-baseline';
+const RESET_HINT =
+  'Reset the development database (all its data is lost) and run this again, or first make the migrations explain the difference. ' +
+  'To adopt a database made without migrations, baseline it: https://pris.ly/d/migrate-baseline';
 
 /**
  * Throws a `DRIFT` {@link MigrationError} when the database holds schema its

@@ -1,8 +1,7 @@
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
-import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { providerOf } from '../config.ts';
 import { createPgEngineFactory } from './pg-engine-factory.ts';
-import { openSchemaEngine, type EngineHandle } from './schema-engine.ts';
+import { type EngineHandle, loadSchemaEngineWasm } from './schema-engine.ts';
 import { createSqliteEngineFactory } from './sqlite-engine-factory.ts';
 
 /** No tables or enums are managed outside Strata. */
@@ -11,16 +10,6 @@ export const FILTERS = { externalTables: [], externalEnums: [] };
 /** A prepared schema as the engine's schema-files container. */
 export function schemaFiles(schema: { source: string; content: string }) {
   return { files: [{ path: schema.source, content: schema.content }] };
-}
-
-let wasmReady = false;
-
-/** Loads the engine's WebAssembly through `openSchemaEngine`, the one place that instantiates it. */
-async function ensureWasm(): Promise<void> {
-  if (wasmReady) return;
-  const probe = await openSchemaEngine('file::memory:', { path: 'schema.prisma', content: 'datasource db {\n  provider = "sqlite"\n}\n' });
-  await probe.close();
-  wasmReady = true;
 }
 
 /** Options for {@link openMigrationEngine}. */
@@ -62,7 +51,7 @@ export async function openMigrationEngine(
   schema: { path: string; content: string },
   options: MigrationEngineOptions = {},
 ): Promise<MigrationEngineHandle> {
-  await ensureWasm();
+  const bindings = loadSchemaEngineWasm();
   let release = async () => {};
   let factory;
   if (providerOf(databaseUrl) === 'sqlite') {

@@ -1,9 +1,9 @@
+import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { assertNoDrift, evaluateDataLoss } from './migration-checks.ts';
 import { MigrationError } from './migration-error.ts';
 import { assertLockProvider, lockfileText, migrationFolderName, migrationSlug, readMigrations, writeMigration } from './migration-files.ts';
 import { FILTERS, openMigrationEngine, schemaFiles } from './migration-engine.ts';
 import type { MigrateTarget } from './migration-status.ts';
-import type { MigrationList } from '@prisma/schema-engine-wasm';
 import type { PreparedSchema } from './prepare-schema.ts';
 
 export { readMigrations } from './migration-files.ts';
