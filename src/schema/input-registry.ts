@@ -82,6 +82,8 @@ export class InputRegistry {
       for (const [field, amount] of Object.entries(ops as Record<string, unknown>)) {
         if (amount === null || amount === undefined) continue;
         if (field in out) throw badInput(`Field "${field}" is both set and changed atomically in one update`, { field });
+        // Databases answer x / 0 with an error (PostgreSQL) or NULL (SQLite): refuse it up front.
+        if (op === 'divide' && Number(amount) === 0) throw badInput(`Cannot divide "${field}" by zero`, { field });
         out[field] = { [op]: amount };
       }
     }

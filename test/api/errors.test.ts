@@ -89,6 +89,12 @@ describe.each(providers)('errors on %s', (provider) => {
     });
   });
 
+  if (provider === 'sqlite') {
+    it.todo(
+      'answers an atomic BigInt overflow with BAD_USER_INPUT on SQLite — SQLite raises no error: `views + 100` past 2^63-1 silently becomes a REAL (9223372036854775808), so the write pipeline would need its own range check',
+    );
+  }
+
   describe('GraphQL errors', () => {
     it('rejects an unknown field, argument or input field as a validation error, before running anything', async () => {
       for (const q of ['{ users { nope } }', '{ users(nope: 1) { id } }', '{ users(where: { nope: { equals: 1 } }) { id } }', 'mutation { createUser(data: { email: "x@example.com", nope: 1 }) { id } }']) {

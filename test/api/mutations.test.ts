@@ -115,6 +115,16 @@ describe.each(providers)('mutations on %s', (provider) => {
       expect((await t.prisma.post.findUnique({ where: { id: post.id } })).views).toBe(1n);
     });
 
+    it('rejects _divide by zero with BAD_USER_INPUT, leaving the row as it was', async () => {
+      const post = await newPost({ views: 6, rating: '1.5' });
+      for (const d of [{ _divide: { views: '0' } }, { _divide: { rating: '0.0' } }, { _divide: { id: 0 } }]) {
+        const res = await t.gql(UPDATE, { id: post.id, d });
+        expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+        expect(res.errors![0].message).toMatch(/divide .* by zero/i);
+      }
+      expect((await t.prisma.post.findUnique({ where: { id: post.id } })).views).toBe(6n);
+    });
+
     it('rejects null for a required field with BAD_USER_INPUT', async () => {
       const post = await newPost();
       expect(codes(await t.gql(UPDATE, { id: post.id, d: { title: null } }))).toEqual(['BAD_USER_INPUT']);
