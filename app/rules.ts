@@ -7,6 +7,13 @@ const me = ({ viewer }: RuleContext) => ({ id: viewer.kind === 'user' ? viewer.i
 const visiblePosts = ({ viewer }: RuleContext) =>
   viewer.kind === 'user' ? { OR: [{ published: true }, { authorId: viewer.id }] } : { published: true };
 
+/** Public files, the viewer's own files, and files attached to posts the viewer can read. */
+const visibleFiles = (ctx: RuleContext) => {
+  const attached = { post: visiblePosts(ctx) };
+  const published = { public: true, status: 'ACTIVE' };
+  return ctx.viewer.kind === 'user' ? { OR: [published, { ownerId: ctx.viewer.id }, attached] } : { OR: [published, attached] };
+};
+
 /**
  * Who may do what in the example blog. Anything not granted here is denied;
  * admins (role ADMIN, or the admin secret) may do everything.
@@ -57,5 +64,12 @@ export default defineRules({
     delete: ownedBy('userId'),
     preset: { create: (ctx) => ({ userId: me(ctx).id }) },
     fields: { userId: { write: false } },
+  },
+  // Storage-managed columns (key, size, status, public, ownerId...) are never client-writable; see docs/files.md.
+  File: {
+    read: visibleFiles,
+    create: 'authenticated',
+    update: ownedBy('ownerId'),
+    delete: ownedBy('ownerId'),
   },
 });

@@ -49,6 +49,101 @@ export interface Config {
   appDir?: string;
   limits: LimitsConfig;
   auth: AuthConfig;
+  realtime: RealtimeConfig;
+  storage: StorageConfig;
+  functions: FunctionsConfig;
+}
+
+/** Custom logic: trigger delivery, schedules, REST (see docs/custom-logic.md). */
+export interface FunctionsConfig {
+  /** Run the trigger delivery worker and the scheduler in this process (`STRATA_WORKER`); turn off on API-only instances. @default true */
+  worker: boolean;
+  /** Trigger deliveries running at once per instance (`STRATA_WORKER_CONCURRENCY`). @default 4 */
+  workerConcurrency: number;
+  /** Longest wait between outbox polls; commits in this process wake the worker at once (`STRATA_WORKER_POLL_MS`). @default 1000 */
+  workerPollMs: number;
+  /** How long a claimed event belongs to its worker; a crashed worker's events are delivered again after it (`STRATA_WORKER_LEASE_MS`). @default 60000 */
+  leaseMs: number;
+  /** Serve the API as REST under /rest, with /rest/openapi.json (`STRATA_REST`). @default true */
+  rest: boolean;
+  /** `APP_*` environment variables, for app code (webhook URLs and secrets...), which must not read the environment itself. @default {} */
+  appEnv: Record<string, string>;
+}
+
+/** File storage: the S3 bucket, upload limits and sweeps (see docs/files.md). */
+export interface StorageConfig {
+  /**
+   * S3 endpoint URL (`S3_ENDPOINT`); null means AWS S3 by region, or, outside
+   * production with no `S3_BUCKET` either, the embedded s3rver `strata dev` starts.
+   * @default null
+   */
+  endpoint: string | null;
+  /** True when `S3_ENDPOINT` or `S3_BUCKET` is set (or `strata dev` started the embedded s3rver). @default false */
+  configured: boolean;
+  /** True when nothing is configured and the mode allows the embedded s3rver (not in production). @default true outside production */
+  embedded: boolean;
+  /** Bucket holding every object (`S3_BUCKET`). @default strata */
+  bucket: string;
+  /** Region used for signing (`S3_REGION`). @default us-east-1 */
+  region: string;
+  /** `S3_ACCESS_KEY_ID`; null uses the AWS SDK's default credential chain (IAM roles...). @default null */
+  accessKeyId: string | null;
+  /** `S3_SECRET_ACCESS_KEY`, set together with the key id. @default null */
+  secretAccessKey: string | null;
+  /** Path-style URLs (`S3_FORCE_PATH_STYLE`), needed by most S3-compatible servers. @default true when S3_ENDPOINT is set */
+  forcePathStyle: boolean;
+  /** Base URL public files are served from (`S3_PUBLIC_URL`), e.g. a CDN in front of `public/`. @default <endpoint>/<bucket> (path style) */
+  publicUrl: string | null;
+  /** Prefix of every key Strata writes (`S3_KEY_PREFIX`), to share a bucket. @default "" */
+  keyPrefix: string;
+  /** Largest file accepted, in bytes (`STRATA_UPLOAD_MAX_BYTES`). @default 52428800 (50 MiB) */
+  maxFileSize: number;
+  /** Most files in one multipart request (`STRATA_UPLOAD_MAX_FILES`). @default 10 */
+  maxFiles: number;
+  /** 5 MiB parts of one upload sent to S3 at once; each costs 5 MiB of memory while in flight (`STRATA_UPLOAD_PART_CONCURRENCY`). @default 2 */
+  partConcurrency: number;
+  /** Media types accepted, checked against the bytes; `image/*` style wildcards allowed (`STRATA_UPLOAD_ALLOWED_TYPES`, comma-separated). @default images, PDF, plain text, CSV, JSON */
+  allowedTypes: string[];
+  /** Lifetime of presigned upload URLs (`STRATA_UPLOAD_URL_TTL_SECONDS`). @default 900 */
+  uploadUrlTtlSeconds: number;
+  /** Lifetime of presigned download URLs (`STRATA_DOWNLOAD_URL_TTL_SECONDS`). @default 300 */
+  downloadUrlTtlSeconds: number;
+  /** Pending uploads older than this are deleted by the sweep (`STRATA_UPLOAD_PENDING_TTL_SECONDS`); at least the upload URL TTL. @default 3600 */
+  pendingTtlSeconds: number;
+  /** Objects without a File row are deleted once older than this (`STRATA_STORAGE_ORPHAN_GRACE_SECONDS`). @default 3600 */
+  orphanGraceSeconds: number;
+  /** Interval of the cleanup sweep; 0 turns the timer off (`STRATA_STORAGE_SWEEP_INTERVAL_SECONDS`). @default 900 (0 in test mode) */
+  sweepIntervalSeconds: number;
+  /** Largest width or height of an image variant (`STRATA_IMAGE_MAX_DIMENSION`). @default 4096 */
+  maxImageDimension: number;
+  /** Where the embedded s3rver of `strata dev` keeps objects. @default `<cacheDir>/storage` */
+  embeddedDir: string;
+}
+
+/** Subscriptions: pub/sub, websocket limits and replay (see docs/realtime.md). */
+export interface RealtimeConfig {
+  /** Redis for pub/sub between instances (`REDIS_URL`); null keeps delivery in process. @default null */
+  redisUrl: string | null;
+  /** Prefix of Strata's Redis keys and channel (`STRATA_REALTIME_REDIS_PREFIX`). @default strata:realtime */
+  redisPrefix: string;
+  /** Refuse websocket connections without a signed-in viewer, closing 4401 (`STRATA_REALTIME_REQUIRE_AUTH`). @default false */
+  requireAuthentication: boolean;
+  /** Operations one websocket may run at once; more fail with RATE_LIMITED (`STRATA_WS_MAX_SUBSCRIPTIONS`). @default 100 */
+  maxSubscriptionsPerConnection: number;
+  /** Time a websocket has to send `connection_init` before it is closed 4408 (`STRATA_WS_INIT_TIMEOUT_MS`). @default 3000 */
+  connectionInitTimeoutMs: number;
+  /** Largest websocket message accepted; larger ones close the socket 1009 (`STRATA_WS_MAX_PAYLOAD_BYTES`). @default 262144 */
+  maxPayloadBytes: number;
+  /** Interval of server pings; a socket that misses a pong for as long is terminated, 0 turns pings off (`STRATA_WS_KEEPALIVE_MS`). @default 12000 */
+  keepAliveMs: number;
+  /** Events one subscription may have waiting for its client (`STRATA_REALTIME_QUEUE_SIZE`). @default 256 */
+  queueSize: number;
+  /** How long a subscription may stay above `queueSize` (a burst, a replay) before its client counts as too slow and its websocket is closed 1013 (`STRATA_REALTIME_SLOW_GRACE_MS`). @default 5000 */
+  slowConsumerGraceMs: number;
+  /** Recent events kept to replay to a subscription resumed with `after`; 0 turns replay off (`STRATA_REALTIME_REPLAY_SIZE`). @default 10000 */
+  replayBufferSize: number;
+  /** Rows per subscription remembered to send `leaving`/`DELETED` for; the oldest is forgotten first (`STRATA_REALTIME_TRACKED_ROWS`). @default 10000 */
+  trackedRowsPerSubscription: number;
 }
 
 /** One OAuth provider's client registration and, for self-hosted ones, its base URLs. */
@@ -192,6 +287,28 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxTake: int('STRATA_MAX_TAKE', 100, 1),
     },
     auth: readAuthConfig(env, mode, { host, port }, { int, bool }, problems),
+    realtime: {
+      redisUrl: env.REDIS_URL || null,
+      redisPrefix: env.STRATA_REALTIME_REDIS_PREFIX || 'strata:realtime',
+      requireAuthentication: bool('STRATA_REALTIME_REQUIRE_AUTH', false),
+      maxSubscriptionsPerConnection: int('STRATA_WS_MAX_SUBSCRIPTIONS', 100, 1),
+      connectionInitTimeoutMs: int('STRATA_WS_INIT_TIMEOUT_MS', 3000, 1),
+      maxPayloadBytes: int('STRATA_WS_MAX_PAYLOAD_BYTES', 262_144, 1024),
+      keepAliveMs: int('STRATA_WS_KEEPALIVE_MS', 12_000, 0),
+      queueSize: int('STRATA_REALTIME_QUEUE_SIZE', 256, 1),
+      slowConsumerGraceMs: int('STRATA_REALTIME_SLOW_GRACE_MS', 5000, 1),
+      replayBufferSize: int('STRATA_REALTIME_REPLAY_SIZE', 10_000, 0),
+      trackedRowsPerSubscription: int('STRATA_REALTIME_TRACKED_ROWS', 10_000, 1),
+    },
+    storage: readStorageConfig(env, mode, cacheDir, { int, bool }, problems),
+    functions: {
+      worker: bool('STRATA_WORKER', true),
+      workerConcurrency: int('STRATA_WORKER_CONCURRENCY', 4, 1),
+      workerPollMs: int('STRATA_WORKER_POLL_MS', 1000, 10),
+      leaseMs: int('STRATA_WORKER_LEASE_MS', 60_000, 1000),
+      rest: bool('STRATA_REST', true),
+      appEnv: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('APP_') && e[1] !== undefined)),
+    },
     ...overrides,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
@@ -280,6 +397,56 @@ function readAuthConfig(env: Env, mode: Mode, server: { host: string; port: numb
       successUrl: url('STRATA_OAUTH_SUCCESS_URL', `${publicUrl}/`, false),
       failureUrl: url('STRATA_OAUTH_FAILURE_URL', `${publicUrl}/`, false),
     },
+  };
+}
+
+/** Media types uploads accept unless `STRATA_UPLOAD_ALLOWED_TYPES` says otherwise. */
+export const defaultAllowedTypes = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif', 'application/pdf', 'text/plain', 'text/csv', 'application/json'];
+
+/** The `storage` section; S3 credentials come as a pair. */
+function readStorageConfig(env: Env, mode: Mode, cacheDir: string, { int, bool }: Readers, problems: string[]): StorageConfig {
+  const endpoint = env.S3_ENDPOINT?.replace(/\/+$/, '') || null;
+  if (endpoint && !/^https?:\/\/[^/]/.test(endpoint)) problems.push(`S3_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  const configured = !!(endpoint || env.S3_BUCKET);
+  const embedded = mode !== 'production' && !configured;
+  const bucket = env.S3_BUCKET || 'strata';
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`S3_BUCKET must be a valid bucket name, got "${bucket}"`);
+  const accessKeyId = env.S3_ACCESS_KEY_ID || null;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || null;
+  if (!accessKeyId !== !secretAccessKey) problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  const publicUrl = env.S3_PUBLIC_URL?.replace(/\/+$/, '') || null;
+  if (publicUrl && !/^https?:\/\/[^/]/.test(publicUrl)) problems.push(`S3_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  const keyPrefix = env.S3_KEY_PREFIX ?? '';
+  if (keyPrefix && !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/.test(keyPrefix)) problems.push(`S3_KEY_PREFIX must be path segments ending in "/", got "${keyPrefix}"`);
+  const allowedTypes = (env.STRATA_UPLOAD_ALLOWED_TYPES ?? defaultAllowedTypes.join(',')).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  for (const type of allowedTypes) {
+    if (!/^[a-z0-9.+-]+\/([a-z0-9.+-]+|\*)$/.test(type)) problems.push(`STRATA_UPLOAD_ALLOWED_TYPES entries must be media types like image/png or image/*, got "${type}"`);
+  }
+  const uploadUrlTtlSeconds = int('STRATA_UPLOAD_URL_TTL_SECONDS', 900, 1);
+  const pendingTtlSeconds = int('STRATA_UPLOAD_PENDING_TTL_SECONDS', 3600, 1);
+  if (pendingTtlSeconds < uploadUrlTtlSeconds) problems.push('STRATA_UPLOAD_PENDING_TTL_SECONDS must be at least STRATA_UPLOAD_URL_TTL_SECONDS');
+  return {
+    endpoint,
+    configured,
+    embedded,
+    bucket,
+    region: env.S3_REGION || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: bool('S3_FORCE_PATH_STYLE', !!endpoint || embedded),
+    publicUrl,
+    keyPrefix,
+    maxFileSize: int('STRATA_UPLOAD_MAX_BYTES', 52_428_800, 1),
+    maxFiles: int('STRATA_UPLOAD_MAX_FILES', 10, 1),
+    partConcurrency: int('STRATA_UPLOAD_PART_CONCURRENCY', 2, 1),
+    allowedTypes,
+    uploadUrlTtlSeconds,
+    downloadUrlTtlSeconds: int('STRATA_DOWNLOAD_URL_TTL_SECONDS', 300, 1),
+    pendingTtlSeconds,
+    orphanGraceSeconds: int('STRATA_STORAGE_ORPHAN_GRACE_SECONDS', 3600, 0),
+    sweepIntervalSeconds: int('STRATA_STORAGE_SWEEP_INTERVAL_SECONDS', mode === 'test' ? 0 : 900, 0),
+    maxImageDimension: int('STRATA_IMAGE_MAX_DIMENSION', 4096, 16),
+    embeddedDir: path.join(cacheDir, 'storage'),
   };
 }
 

@@ -1,12 +1,15 @@
 import { watch } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { type Config, providerOf } from '../config.ts';
-import { prepareSchema } from '../engine/prepare-schema.ts';
+import type { Config } from '../config.ts';
+import { prepareConfigured } from '../engine/prepare-schema.ts';
 import { pushSchema } from '../engine/migrations.ts';
 import { type App, createApp } from '../server/create-app.ts';
 import { listen, onShutdown } from '../server/listen.ts';
 import { createLogger } from '../server/logger.ts';
+import { attachWebSocket, closeCodes, type WebSocketEndpoint } from '../realtime/ws/attach-websocket.ts';
+import { writeTypesAlias } from '../functions/write-types-alias.ts';
+import { startEmbeddedS3 } from '../storage/embedded-s3.ts';
 import type { CliValues } from './main.ts';
 import { renderSdl, sdlPath, writeSdl } from './sdl.ts';
 
@@ -16,26 +19,43 @@ import { renderSdl, sdlPath, writeSdl } from './sdl.ts';
  */
 export async function devCommand(config: Config, values: CliValues): Promise<number> {
   const log = createLogger(config);
+  // No S3 configured: an embedded s3rver on a free port, its objects kept beside the dev database.
+  const s3 = config.storage.embedded ? await startEmbeddedS3({ directory: config.storage.embeddedDir, bucket: config.storage.bucket }) : undefined;
+  if (s3) config = { ...config, storage: s3.configure(config.storage) };
   let current: App | undefined;
+  let ws: WebSocketEndpoint | undefined;
 
   const build = async () => {
-    const prepared = prepareSchema(config.schemaPath, providerOf(config.databaseUrl));
+    const prepared = prepareConfigured(config);
     const pushed = await pushSchema({ databaseUrl: config.databaseUrl, schema: prepared, force: !!values['accept-data-loss'] });
     const app = await createApp(config, { log });
-    if (values.schema === undefined) writeSdl(sdlPath(config), await renderSdl(config));
+    if (values.schema === undefined) {
+      writeSdl(sdlPath(config), await renderSdl(config));
+      writeTypesAlias(config.cacheDir, prepared.hash);
+    }
     const previous = current;
     current = app;
+    // Open websockets run operations of the old API: close them "Service Restart" so clients reconnect to the new one.
+    if (previous) ws?.closeAll(closeCodes.restart, 'API reloaded');
     await previous?.close();
+    // Trigger delivery and schedules run in the current app only (the previous one stopped its own in close()).
+    app.functions.startBackground();
     return pushed;
   };
 
-  const first = await build();
+  // The embedded store would keep the process alive after a failed first build.
+  const first = await build().catch(async (error) => {
+    await s3?.close();
+    throw error;
+  });
   const handler = (req: IncomingMessage, res: ServerResponse) => current!.yoga(req, res);
   const server = await listen(handler, config.host, config.port);
+  ws = attachWebSocket({ server: server.server, app: () => current!, log });
   const where = config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'PostgreSQL (DATABASE_URL)';
   console.log(`Strata dev server on ${where} (${first.executedSteps} schema steps applied)`);
   console.log(`GraphQL API and GraphiQL: ${server.url}${config.graphqlPath}`);
   console.log(`Watching ${config.schemaPath} for changes`);
+  if (s3) console.log(`File storage: embedded S3 (s3rver, development only) at ${s3.endpoint}, bucket ${s3.bucket}, objects in ${s3.directory}`);
 
   let queued: NodeJS.Timeout | undefined;
   let chain = Promise.resolve();
@@ -60,8 +80,10 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
 
   onShutdown(log, async () => {
     watcher.close();
+    await ws?.close();
     await server.close();
     await current?.close();
+    await s3?.close();
   });
   return new Promise<number>(() => {});
 }

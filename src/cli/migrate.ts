@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Config, providerOf } from '../config.ts';
+import type { Config } from '../config.ts';
 import { migrateDeploy, migrateDev, MigrationError, migrateStatus, type MigrateTarget } from '../engine/migrations.ts';
-import { prepareSchema } from '../engine/prepare-schema.ts';
+import { prepareConfigured } from '../engine/prepare-schema.ts';
 
 const usage = `Usage: strata migrate <command>
 
@@ -47,7 +47,7 @@ export async function migrateCommand(args: string[], config: Config): Promise<nu
   const shown = path.relative(config.root, migrationsDir) || '.';
   try {
     // Prepared as the server prepares it, auth tables included, so migrations match what it queries.
-    const schema = prepareSchema(config.schemaPath, providerOf(config.databaseUrl), { authUserModel: config.auth.userModel });
+    const schema = prepareConfigured(config);
     const target: MigrateTarget = { databaseUrl: config.databaseUrl, schema, migrationsDir };
     if (command === 'dev') {
       const out = await migrateDev({ ...target, name: parsed.values.name!, acceptDataLoss: parsed.values['accept-data-loss'] });

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import { createApp } from '../server/create-app.ts';
 import { listen, onShutdown } from '../server/listen.ts';
 import { createLogger } from '../server/logger.ts';
+import { attachWebSocket } from '../realtime/ws/attach-websocket.ts';
 import type { CliValues } from './main.ts';
 
 /** `strata start`: production serving. Applies pending migrations only with `--migrate`. */
@@ -14,8 +15,13 @@ export async function startCommand(config: Config, values: CliValues): Promise<n
   }
   const app = await createApp(config, { log });
   const server = await listen(app.yoga, config.host, config.port);
+  // graphql-ws subscriptions on the same port and path as HTTP.
+  const ws = attachWebSocket({ server: server.server, app: () => app, log });
+  // Trigger delivery and schedules (STRATA_WORKER=false leaves them to other instances).
+  app.functions.startBackground();
   log.info({ url: `${server.url}${config.graphqlPath}` }, 'strata listening');
   onShutdown(log, async () => {
+    await ws.close();
     await server.close();
     await app.close();
   });

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,19 +27,20 @@ function packageFile(name: string, file: string): string {
   return path.join(entry.slice(0, entry.lastIndexOf(marker) + marker.length), file);
 }
 
-function generatorsFor(dir: string): string {
+/** Strata's generators; outputs are relative to the schema file, so the folder can be renamed into place. */
+function generators(): string {
   const pothos = packageFile('@pothos/plugin-prisma', 'bin/generator.js');
   return `
 generator client {
   provider     = "prisma-client"
-  output       = "${path.join(dir, 'client')}"
+  output       = "./client"
   moduleFormat = "esm"
 }
 
 generator pothos {
   provider          = "node ${pothos}"
   clientOutput      = "./client/client.ts"
-  output            = "${path.join(dir, 'pothos-types.ts')}"
+  output            = "./pothos-types.ts"
   generateDatamodel = true
   documentation     = true
 }
@@ -60,21 +62,34 @@ export async function generateClient(schema: PreparedSchema, cacheDir: string): 
   };
   const marker = path.join(dir, '.complete');
   if (existsSync(marker)) return out;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(out.schemaFile, schema.content + generatorsFor(dir));
-  writeFileSync(path.join(dir, 'package.json'), '{ "type": "module", "private": true }\n');
-  const cli = require.resolve('prisma/build/index.js');
+  // Several processes (test workers, a dev server) may generate the same schema at once: each
+  // builds in its own folder and renames it into place; the first rename wins.
+  const work = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  mkdirSync(work, { recursive: true });
   try {
-    await run(process.execPath, [cli, 'generate', '--schema', out.schemaFile], {
-      cwd: dir,
-      // The CLI only checks that a schema engine file exists; generation does not run it.
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1', CI: '1' },
-    });
-  } catch (error) {
-    const detail = (error as { stderr?: string; stdout?: string }).stderr || (error as Error).message;
-    throw new Error(`prisma generate failed for ${schema.source}:\n${detail}`);
+    const schemaFile = path.join(work, 'schema.prisma');
+    writeFileSync(schemaFile, schema.content + generators());
+    writeFileSync(path.join(work, 'package.json'), '{ "type": "module", "private": true }\n');
+    const cli = require.resolve('prisma/build/index.js');
+    try {
+      await run(process.execPath, [cli, 'generate', '--schema', schemaFile], {
+        cwd: work,
+        // The CLI only checks that a schema engine file exists; generation does not run it.
+        env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1', CI: '1' },
+      });
+    } catch (error) {
+      const detail = (error as { stderr?: string; stdout?: string }).stderr || (error as Error).message;
+      throw new Error(`prisma generate failed for ${schema.source}:\n${detail}`);
+    }
+    writeFileSync(path.join(work, '.complete'), new Date().toISOString());
+    if (existsSync(dir) && !existsSync(marker)) rmSync(dir, { recursive: true, force: true }); // a crashed earlier run
+    try {
+      renameSync(work, dir);
+    } catch (error) {
+      if (!existsSync(marker)) throw error;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  writeFileSync(marker, new Date().toISOString());
   return out;
 }

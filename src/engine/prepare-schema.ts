@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { type Config, providerOf } from '../config.ts';
 import { authTableModels, authTablesFragment } from '../auth/users/auth-tables.ts';
 import { inspectUserModel } from '../auth/users/user-model.ts';
+import { functionTableModels, functionTablesFragment } from '../functions/internal-tables.ts';
 import { readDatamodel } from '../schema/dmmf.ts';
 
 const require = createRequire(import.meta.url);
@@ -71,6 +73,13 @@ function withAuthTables(source: string, content: string, provider: 'sqlite' | 'p
   return check.status === 'ok' ? content + authTablesFragment(check.model) : content;
 }
 
+/** Appends Strata's `@internal` trigger outbox and schedule tables (see docs/custom-logic.md). */
+function withFunctionTables(source: string, content: string): string {
+  const clash = functionTableModels.find((name) => new RegExp(`^\\s*model\\s+${name}\\s*\\{`, 'm').test(content));
+  if (clash) throw new Error(`${source}: model ${clash} is reserved for Strata's trigger and schedule tables; rename it`);
+  return content + functionTablesFragment;
+}
+
 const generatorBlock = /^[ \t]*generator\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/gm;
 const datasourceBlock = /^[ \t]*datasource\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/m;
 
@@ -97,7 +106,16 @@ export function prepareSchema(source: string, provider?: 'sqlite' | 'postgresql'
     .join('\n')
     .replace(/provider\s*=\s*"\w+"/, `provider = "${provider}"`);
   const base = original.replace(generatorBlock, '').replace(datasourceBlock, rewritten).trim() + '\n';
-  const content = withAuthTables(source, base, provider, options.authUserModel ?? 'User');
+  const content = withFunctionTables(source, withAuthTables(source, base, provider, options.authUserModel ?? 'User'));
   const hash = createHash('sha256').update(generatorVersions).update(content).digest('hex').slice(0, 16);
   return { source, content, provider, hash };
+}
+
+/**
+ * The configured schema prepared as every command needs it: for the
+ * database in `DATABASE_URL` (or, with `declared`, for the schema's own
+ * provider, as the committed schema.graphql is), with the auth tables.
+ */
+export function prepareConfigured(config: Config, declared = false): PreparedSchema {
+  return prepareSchema(config.schemaPath, declared ? undefined : providerOf(config.databaseUrl), { authUserModel: config.auth.userModel });
 }

@@ -1,6 +1,9 @@
 import type { GraphQLSchema } from 'graphql';
 import type { LimitsConfig } from '../config.ts';
+import { noWriteHooks, type WriteHooks } from '../hooks/write-hooks.ts';
 import { allowAll, type Policy } from '../permissions/policy.ts';
+import type { Auth } from '../auth/create-auth.ts';
+import { defineAuthSchema } from '../auth/schema/define-auth-schema.ts';
 import { createBuilder } from './builder.ts';
 import { type Datamodel, describe, scalarFields } from './dmmf.ts';
 import type { Generator } from './generator.ts';
@@ -14,6 +17,10 @@ import { defineQueries } from './operations/queries.ts';
 import { defineAggregateTypes } from './types/aggregates.ts';
 import { defineConnectionType, definePageInfo } from './types/connection.ts';
 import { defineModelObject } from './types/model-object.ts';
+import { defineSubscriptions } from '../realtime/schema/define-subscriptions.ts';
+import type { Storage } from '../storage/create-storage.ts';
+import { defineFileSchema } from '../storage/schema/define-file-schema.ts';
+import { guardFileFields } from '../storage/schema/guard-file-fields.ts';
 
 export interface BuildSchemaOptions {
   datamodel: Datamodel;
@@ -22,6 +29,16 @@ export interface BuildSchemaOptions {
   policy?: Policy;
   /** Prisma's `DbNull` marker from the generated client (a JSON column set to SQL NULL). */
   dbNull: unknown;
+  /** Auth services for the auth fields' resolvers; without them (SDL printing) the fields are still defined. */
+  auth?: Auth;
+  /** The auth user model when `auth` is absent. @default User */
+  authUserModel?: string;
+  /** The app's hooks and triggers, called by the write pipeline. @default none */
+  hooks?: WriteHooks;
+  /** Adds the app's own fields (custom resolvers, see `src/functions`) once the generated API is defined. */
+  extend?: (gen: Generator) => void;
+  /** File storage for the upload fields' resolvers; without it (SDL printing, no S3) the fields are still defined. */
+  storage?: Storage | null;
 }
 
 /** Defines enums shared by every model, the schema's own enums, and each model's field enum. */
@@ -56,7 +73,7 @@ function assertDistinctOperations(datamodel: Datamodel): void {
  * Builds the whole CRUD API (DESIGN.md section 3) from a datamodel. Pure: no
  * I/O, the Prisma client arrives per request through the context.
  */
-export function buildSchema({ datamodel, limits, dbNull, policy = allowAll }: BuildSchemaOptions): GraphQLSchema {
+export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth, authUserModel, hooks = noWriteHooks, extend, storage }: BuildSchemaOptions): GraphQLSchema {
   assertDistinctOperations(datamodel);
   const builder = createBuilder({ datamodel: { models: datamodel.models } });
   const enums = defineEnums(builder, datamodel);
@@ -77,8 +94,10 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll }: Bu
     filters,
     writes: new ModelWrites(registry, filters, datamodel),
     limits,
-    policy,
+    // A file model's storage-managed columns are never client-writable, whatever the rules say.
+    policy: guardFileFields(policy, datamodel),
     refs: new Map(enums),
+    hooks,
   };
 
   builder.queryType({});
@@ -109,5 +128,9 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll }: Bu
     defineQueries(gen, model);
     defineMutations(gen, model);
   }
+  defineSubscriptions(gen);
+  defineAuthSchema(builder, datamodel, { auth, userModel: authUserModel });
+  defineFileSchema(gen, storage);
+  extend?.(gen);
   return builder.toSchema({ sortSchema: false });
 }

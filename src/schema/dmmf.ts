@@ -109,8 +109,10 @@ export function idFields(model: DmmfModel): string[] {
 /** The field on the other side of a relation (Prisma relations are always two-sided). */
 export function backRelation(datamodel: Datamodel, model: DmmfModel, field: DmmfField): DmmfField {
   const target = datamodel.model(field.type);
+  // Relation names are unique per pair of models only (Car.owner and Boat.owner may both be "Owner"): match the type too.
   const back = target.fields.find(
-    (f) => f.kind === 'object' && f.relationName === field.relationName && !(target.name === model.name && f.name === field.name),
+    (f) =>
+      f.kind === 'object' && f.type === model.name && f.relationName === field.relationName && !(target.name === model.name && f.name === field.name),
   );
   if (!back) throw new Error(`Relation ${model.name}.${field.name} has no opposite field`);
   return back;

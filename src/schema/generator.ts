@@ -1,5 +1,6 @@
 import type { LimitsConfig } from '../config.ts';
 import type { Context } from '../context.ts';
+import type { WriteHooks } from '../hooks/write-hooks.ts';
 import { and, type Policy } from '../permissions/policy.ts';
 import { checkOrderBy, checkReadableFields, nothing, readableOrThrow, secureWhere } from './secure/secure-args.ts';
 import { badInput } from '../errors.ts';
@@ -21,6 +22,8 @@ export interface Generator {
   policy: Policy;
   /** Output object refs by type name (aggregates, connections, enums...). */
   refs: Map<string, any>;
+  /** The app's hooks and triggers, called by the write pipeline. */
+  hooks: WriteHooks;
 }
 
 /** Arguments of a list read, converted for Prisma. */

@@ -1,5 +1,6 @@
 import { badInput } from '../errors.ts';
 import type { AnyBuilder } from './builder.ts';
+import { names } from './naming.ts';
 
 /** One field of a generated input type. `type` names a scalar, an enum or another input. */
 export interface FieldSpec {
@@ -8,7 +9,7 @@ export interface FieldSpec {
   required?: boolean;
   description?: string;
   /** How the value reaches Prisma; by default it passes as is. */
-  kind?: 'json' | 'numericOps';
+  kind?: 'json' | 'numericOps' | 'placeholder';
 }
 
 export type FieldSpecs = Record<string, FieldSpec>;
@@ -35,6 +36,10 @@ export class InputRegistry {
     if (this.specs.has(name)) return name;
     this.specs.set(name, {});
     const fields = build();
+    // GraphQL has no empty input objects, Prisma does (`BadgeCreateWithoutMemberInput` of a row that is only its foreign key).
+    if (Object.keys(fields).length === 0) {
+      fields[names.emptyInputField] = { type: 'Boolean', kind: 'placeholder', description: 'This input has no fields: pass {}. Ignored if given.' };
+    }
     this.specs.set(name, fields);
     this.refs.set(
       name,
@@ -72,7 +77,7 @@ export class InputRegistry {
       const spec = fields[key];
       if (!spec) continue;
       if (spec.kind === 'json') out[key] = raw === null ? this.dbNull : raw;
-      else if (spec.kind === 'numericOps') continue;
+      else if (spec.kind === 'numericOps' || spec.kind === 'placeholder') continue;
       else out[key] = this.toPrisma(raw, spec.type);
     }
     for (const [key, spec] of Object.entries(fields)) {

@@ -96,6 +96,8 @@ export const names = {
   batchPayload: 'BatchPayload',
   changeKind: 'ChangeKind',
   pageInfo: 'PageInfo',
+  /** The one field of an input that has none of its own (GraphQL allows no empty input objects). */
+  emptyInputField: '_',
 } as const;
 
 /** Type names a model or enum of the user's schema cannot take as is: GraphQL's and Strata's own. */

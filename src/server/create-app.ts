@@ -1,16 +1,22 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { type Config, providerOf } from '../config.ts';
+import { type Auth, type CreateAuthOptions, createAuth } from '../auth/create-auth.ts';
+import type { Config } from '../config.ts';
 import { type Database, openDatabase } from '../db.ts';
 import { generateClient } from '../engine/generate-client.ts';
-import { prepareSchema } from '../engine/prepare-schema.ts';
+import { prepareConfigured } from '../engine/prepare-schema.ts';
 import { buildSchema } from '../schema/build-schema.ts';
 import { type Datamodel, readDatamodel } from '../schema/dmmf.ts';
 import { createStrataYoga, type StrataYoga } from './create-yoga.ts';
 import { applyOperationRules } from '../permissions/shield.ts';
 import type { Policy } from '../permissions/policy.ts';
 import { loadPolicy } from './load-policy.ts';
+import { readFilter } from '../permissions/read-filter.ts';
+import { createRealtime, type ReadFilter, type Realtime } from '../realtime/create-realtime.ts';
 import { createLogger } from './logger.ts';
+import { createFunctions, type Functions } from '../functions/create-functions.ts';
+import { loadAppLogic } from '../functions/load-app-logic.ts';
+import { createStorage, type Storage } from '../storage/create-storage.ts';
 
 /** A running Strata application: the API, its database, and how to stop it. */
 export interface App {
@@ -20,6 +26,14 @@ export interface App {
   datamodel: Datamodel;
   db: Database;
   log: Logger;
+  /** Sessions, viewer resolution (`auth.resolveViewer` for websockets), mail outbox. */
+  auth: Auth;
+  /** Change sink and subscriptions (in process, or over Redis with `REDIS_URL`). */
+  realtime: Realtime;
+  /** Hooks, custom resolvers, triggers (outbox and delivery worker), schedules, HTTP functions and REST. */
+  functions: Functions;
+  /** File storage (S3), null when the schema has no file model or no S3 is configured. */
+  storage: Storage | null;
   close(): Promise<void>;
 }
 
@@ -29,6 +43,12 @@ export interface CreateAppOptions {
   log?: Logger;
   /** Keep SQL text of statements (tests). @default false */
   recordStatements?: boolean;
+  /** Replacements for auth's clock, mailer, rate limiter or mail texts (tests, custom transports). */
+  auth?: Pick<CreateAuthOptions, 'clock' | 'mailer' | 'rateLimiter' | 'mails'>;
+  /** Test seam: the row filter subscriptions apply instead of the permissions module's `readFilter`. @default readFilter */
+  realtimeReadFilter?: ReadFilter;
+  /** Test seam: the clock storage signs URLs and sweeps with. @default the system clock */
+  storageClock?: () => Date;
 }
 
 /**
@@ -38,7 +58,7 @@ export interface CreateAppOptions {
  */
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config);
-  const prepared = prepareSchema(config.schemaPath, providerOf(config.databaseUrl));
+  const prepared = prepareConfigured(config);
   const generated = await generateClient(prepared, config.cacheDir);
   const db = await openDatabase({
     clientEntry: generated.clientEntry,
@@ -49,7 +69,42 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   const datamodel = readDatamodel(prepared.content, prepared.provider);
   const policy = options.policy ?? (await loadPolicy(config, datamodel));
-  const schema = applyOperationRules(buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy }));
-  const yoga = createStrataYoga({ config, schema, prisma: db.prisma, log });
-  return { config, yoga, schema, datamodel, db, log, close: () => db.close() };
+  let storage: Storage | null;
+  try {
+    storage = createStorage({ config: config.storage, mode: config.mode, datamodel, prisma: db.prisma, log, now: options.storageClock });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const logic = await loadAppLogic(config, datamodel).catch(async (error) => {
+    await db.close();
+    throw error;
+  });
+  let auth: Auth;
+  try {
+    auth = createAuth({ config, prisma: db.prisma, datamodel, log, ...options.auth });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  // Realtime is created below; functions reach it only at run time.
+  const functions = createFunctions({ config, logic, prisma: db.prisma, log, changes: () => realtime, viewerFor: (request, server) => auth.viewerForRequest(request, server) });
+  const schema = applyOperationRules(
+    buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, auth, hooks: functions.hooks, extend: (gen) => functions.extend(gen), storage }),
+  );
+  const realtime = await createRealtime({
+    config: config.realtime,
+    log,
+    readFilter: options.realtimeReadFilter ?? readFilter,
+    decimal: (text) => new db.Prisma.Decimal(text),
+  });
+  const yoga = createStrataYoga({ config, schema, prisma: db.prisma, log, auth, realtime, functions, storage });
+  const close = async () => {
+    await functions.stop();
+    await realtime.close();
+    await auth.close();
+    await storage?.close();
+    await db.close();
+  };
+  return { config, yoga, schema, datamodel, db, log, auth, realtime, functions, storage, close };
 }

@@ -2,19 +2,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../support/databases.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
-import { expectValidSdl, logEnv, ok, smokeModel } from './smoke-driver.ts';
+import { appEnv, expectRestServed, expectValidSdl, ok, smokeModel } from './smoke-driver.ts';
 
 const schemaPath = path.resolve(import.meta.dirname, '../fixtures/schemas/awkward-names.prisma');
 
 describe.each(providers)('awkward-names fixture on %s', (provider) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(provider, { schemaPath, env: logEnv });
+    t = await createTestApp(provider, { schemaPath, env: appEnv(provider) });
   });
   afterAll(() => t?.close());
 
-  it('prints a valid SDL', () => {
+  it('prints a valid SDL and serves it as REST too', async () => {
     expectValidSdl(t);
+    await expectRestServed(t);
   });
 
   it('names lists of uncountable models with a List suffix (newsList, sheepList, dataList)', () => {

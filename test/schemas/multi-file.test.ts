@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareSchema } from '../../src/engine/prepare-schema.ts';
 import { providers } from '../support/databases.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
-import { expectValidSdl, logEnv, ok, smokeModel } from './smoke-driver.ts';
+import { appEnv, expectRestServed, expectValidSdl, ok, smokeModel } from './smoke-driver.ts';
 
 const schemaPath = path.resolve(import.meta.dirname, '../fixtures/schemas/multi-file');
 
@@ -20,12 +20,13 @@ describe('a Prisma 6 style multi-file schema folder', () => {
 describe.each(providers)('multi-file fixture on %s', (provider) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(provider, { schemaPath, env: logEnv });
+    t = await createTestApp(provider, { schemaPath, env: appEnv(provider) });
   });
   afterAll(() => t?.close());
 
-  it('prints a valid SDL', () => {
+  it('prints a valid SDL and serves it as REST too', async () => {
     expectValidSdl(t);
+    await expectRestServed(t);
   });
 
   it.each(['Product', 'Customer', 'Order', 'OrderLine'])('runs the CRUD smoke pass on %s', async (model) => {

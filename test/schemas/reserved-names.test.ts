@@ -1,32 +1,49 @@
 import path from 'node:path';
+import { getNamedType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../support/databases.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
-import { expectValidSdl, logEnv, ok, smokeModel } from './smoke-driver.ts';
+import { appEnv, expectRestServed, expectValidSdl, ok, smokeModel } from './smoke-driver.ts';
 
 const schemaPath = path.resolve(import.meta.dirname, '../fixtures/schemas/reserved-names.prisma');
 
 describe.each(providers)('reserved-names fixture on %s', (provider) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(provider, { schemaPath, env: logEnv });
+    t = await createTestApp(provider, { schemaPath, env: appEnv(provider) });
   });
   afterAll(() => t?.close());
 
-  it('prints a valid SDL', () => {
+  it('prints a valid SDL and serves it as REST too', async () => {
     expectValidSdl(t);
+    await expectRestServed(t);
   });
 
   it('renames types GraphQL or Strata own (QueryModel, SortOrderEnum) and keeps operation names', () => {
     const schema = t.app.schema;
     expect(schema.getQueryType()!.name).toBe('Query');
-    for (const name of ['QueryModel', 'MutationModel', 'SubscriptionModel', 'PageInfoModel', 'SortOrderEnum']) expect(schema.getType(name), name).toBeDefined();
+    for (const name of ['QueryModel', 'MutationModel', 'SubscriptionModel', 'PageInfoModel', 'SortOrderEnum', 'Upload', 'ImageFormat']) expect(schema.getType(name), name).toBeDefined();
     expect((schema.getType('SortOrder') as any).getValues().map((v: any) => v.name)).toEqual(['asc', 'desc']);
     expect((schema.getType('Flag') as any).getValues().map((v: any) => v.name)).toEqual(['true_', 'false_', 'null_']);
     const query = schema.getQueryType()!.getFields();
     expect(query.query.type.toString()).toBe('QueryModel');
     expect(query.subscriptions.type.toString()).toBe('[SubscriptionModel!]!');
     expect(schema.getMutationType()!.getFields().createSubscription).toBeDefined();
+  });
+
+  // Fails while src/realtime/schema/define-subscriptions.ts types `node` with the model's name (a string ref
+  // that finds the root type `Subscription`) instead of the model's ref; turn into `it` once that is fixed.
+  it.fails('never types an object field with a root operation type (SubscriptionChange.node is SubscriptionModel)', () => {
+    const schema = t.app.schema;
+    const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((r) => r!.name));
+    const misuses: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (roots.has(getNamedType(field.type).name)) misuses.push(`${type.name}.${field.name}: ${field.type}`);
+      }
+    }
+    expect(misuses).toEqual([]);
   });
 
   it('stores the Prisma value of a renamed enum value and filters and groups by it', async () => {
@@ -53,7 +70,7 @@ describe.each(providers)('reserved-names fixture on %s', (provider) => {
     await ok(t, 'mutation { deleteManyQueries { count } deleteManyMutations { count } }');
   });
 
-  it.each(['Query', 'Subscription', 'Mutation', 'PageInfo'])('runs the CRUD smoke pass on %s', async (model) => {
+  it.each(['Query', 'Subscription', 'Mutation', 'PageInfo', 'Upload'])('runs the CRUD smoke pass on %s', async (model) => {
     await smokeModel(t, model);
   });
 });

@@ -5,6 +5,7 @@ import { printSchema } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { prepareSchema } from '../../src/engine/prepare-schema.ts';
+import { allowAll } from '../../src/permissions/policy.ts';
 import { buildSchema } from '../../src/schema/build-schema.ts';
 import { readDatamodel } from '../../src/schema/dmmf.ts';
 
@@ -44,5 +45,20 @@ describe('names two models would share', () => {
   it('builds models whose names only look alike (Post, PostLike, Posting)', () => {
     const schema = `${datasource}model Post {\n  id String @id\n}\nmodel PostLike {\n  id String @id\n}\nmodel Posting {\n  id String @id\n}\n`;
     expect(printSchema(build(schema))).toContain('postLikes(');
+  });
+});
+
+describe('models named like root types behind read rules', () => {
+  it('types a guarded to-one relation with the renamed model type (Mutation.query: QueryModel)', () => {
+    const prepared = prepareSchema(path.resolve(import.meta.dirname, '../fixtures/schemas/reserved-names.prisma'), 'sqlite');
+    const schema = buildSchema({
+      datamodel: readDatamodel(prepared.content, 'sqlite'),
+      limits: loadConfig({ STRATA_ENV: 'test' }).limits,
+      dbNull: null,
+      // Not open: relations resolve through the rule-checking path instead of plain t.relation.
+      policy: (model) => ({ ...allowAll(model), openRead: false }),
+    });
+    const mutationModel = schema.getType('MutationModel') as any;
+    expect(String(mutationModel.getFields().query.type)).toBe('QueryModel');
   });
 });

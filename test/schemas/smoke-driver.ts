@@ -1,24 +1,28 @@
 /**
  * A generic CRUD smoke pass over any schema: for each model, builds a create
  * input from the datamodel alone, then reads, lists, counts, aggregates,
- * pages, groups, updates and deletes that row through the GraphQL API.
+ * pages, groups, filters, updates, upserts and deletes that row through the
+ * GraphQL API, plus the batch mutations.
  */
-import { buildSchema, getNamedType, type GraphQLSchema, isObjectType, printSchema, validateSchema } from 'graphql';
+import { buildSchema, printSchema, validateSchema } from 'graphql';
 import { expect } from 'vitest';
 import { type DmmfField, type DmmfModel, idFields, isOmitted, relationFields, scalarFields, uniqueKeys } from '../../src/schema/dmmf.ts';
 import { names } from '../../src/schema/naming.ts';
 import type { GraphQLResponse, TestApp } from '../support/test-app.ts';
+import { type CreateOverrides, createData, foreignKeys, leafSelection, normalize, type Row, sampleValue, selection } from './sample-data.ts';
 
-type Row = Record<string, unknown>;
-
-/** Per-model hand-written create data, when the generic one cannot do (merged over it). */
-export type CreateOverrides = Record<string, (n: number) => Row>;
+export type { CreateOverrides } from './sample-data.ts';
 
 /** Config env for test apps: `STRATA_TEST_LOG=1` shows the server's error log (masked errors' causes). */
 export const logEnv: Record<string, string> = process.env.STRATA_TEST_LOG ? { LOG_LEVEL: 'error' } : {};
 
-let counter = 0;
-const next = () => ++counter;
+/**
+ * Config env of a fixture's app on `provider`. The REST layer (sofa) is built
+ * from the whole schema on every app start, seconds for a big fixture: it is
+ * checked on SQLite and left out on PostgreSQL, whose schema differs only in
+ * provider features.
+ */
+export const appEnv = (provider: string): Record<string, string> => ({ ...logEnv, ...(provider === 'postgresql' ? { STRATA_REST: 'false' } : {}) });
 
 /** Throws with the GraphQL errors in the message, so a failing smoke step says why. */
 export async function ok<T = any>(t: TestApp, query: string, variables?: Row): Promise<T> {
@@ -38,96 +42,13 @@ export function expectValidSdl(t: TestApp): string {
   return sdl;
 }
 
-/** A fresh GraphQL input value for a scalar or enum field (lists get two items). */
-export function sampleValue(t: TestApp, field: DmmfField, n = next()): unknown {
-  const one = (i: number): unknown => {
-    if (field.kind === 'enum') {
-      const values = t.app.datamodel.enums.find((e) => e.name === field.type)!.values;
-      return names.enumValue(values[i % values.length].name);
-    }
-    switch (field.type) {
-      case 'String':
-        return `${field.name}-${i}`;
-      case 'Int':
-        return i;
-      case 'Float':
-        return i + 0.5;
-      case 'Boolean':
-        return i % 2 === 0;
-      case 'BigInt':
-        return (9007199254740993n + BigInt(i)).toString();
-      case 'Decimal':
-        return `${i}.25`;
-      case 'DateTime':
-        return new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
-      case 'Json':
-        return { n: i, nested: [1, 'two', { three: true }], none: null };
-      case 'Bytes':
-        return Buffer.from([i % 256, 0, 255, 1]).toString('base64');
-      default:
-        throw new Error(`No sample value for ${field.type}`);
-    }
-  };
-  return field.isList ? [one(n), one(n + 1)] : one(n);
-}
-
-/** Scalars that a relation of the model owns (foreign keys): they are written through the relation. */
-const foreignKeys = (model: DmmfModel) => new Set(model.fields.flatMap((f) => f.relationFromFields ?? []));
-
-/** The other side of a relation field. */
-function opposite(t: TestApp, model: DmmfModel, field: DmmfField): DmmfField {
-  const target = t.app.datamodel.model(field.type);
-  return target.fields.find((f) => f.kind === 'object' && f.relationName === field.relationName && !(target.name === model.name && f.name === field.name))!;
-}
-
-/**
- * Create data for `model`: every writable scalar (ids only when they have no
- * default), and a nested `create` for every required relation it owns.
- * `without` is the relation a nested create comes through.
- */
-export function createData(t: TestApp, model: DmmfModel, overrides: CreateOverrides = {}, without?: DmmfField): Row {
-  const n = next();
-  const fks = foreignKeys(model);
-  const data: Row = {};
-  for (const field of scalarFields(model)) {
-    if (fks.has(field.name) || field.isUpdatedAt) continue;
-    if (field.isId && field.hasDefaultValue) continue;
-    data[field.name] = sampleValue(t, field, n);
-  }
-  for (const field of relationFields(model)) {
-    if (field === without || field.isList || !field.isRequired) continue;
-    const target = t.app.datamodel.model(field.type);
-    data[field.name] = { create: createData(t, target, overrides, opposite(t, model, field)) };
-  }
-  return { ...data, ...overrides[model.name]?.(n) };
-}
-
-/** Selection of every scalar, plus a peek at each relation and `_count`. */
-export function selection(model: DmmfModel): string {
-  const parts = scalarFields(model).map((f) => f.name);
-  for (const field of relationFields(model)) parts.push(field.isList ? `${field.name}(take: 1) { __typename }` : `${field.name} { __typename }`);
-  if (relationFields(model).some((f) => f.isList)) parts.push(`_count { ${relationFields(model).filter((f) => f.isList).map((f) => f.name).join(' ')} }`);
-  return `{ ${parts.join(' ')} }`;
-}
-
-/** Every field of an output type down to the leaves (no arguments needed), for aggregate types. */
-export function leafSelection(schema: GraphQLSchema, typeName: string): string {
-  const type = schema.getType(typeName);
-  if (!isObjectType(type)) return '';
-  const parts = Object.values(type.getFields()).map((field) => {
-    const named = getNamedType(field.type);
-    return isObjectType(named) ? `${field.name} ${leafSelection(schema, named.name)}` : field.name;
-  });
-  return `{ ${parts.join(' ')} }`;
-}
-
-/** What the API returns for a value it was sent. */
-function normalize(field: DmmfField, value: unknown): unknown {
-  if (value == null) return value;
-  if (field.isList) return (value as unknown[]).map((v) => normalize({ ...field, isList: false }, v));
-  if (field.type === 'DateTime') return new Date(value as string).toISOString();
-  if (field.type === 'Decimal') return String(Number(value));
-  return value;
+/** When the app serves REST, its OpenAPI document lists the generated operations. */
+export async function expectRestServed(t: TestApp): Promise<void> {
+  if (!t.app.config.functions.rest) return;
+  const response = await t.app.yoga.fetch('http://127.0.0.1/rest/openapi.json');
+  expect(response.status).toBe(200);
+  const doc = (await response.json()) as { paths?: Record<string, unknown> };
+  expect(Object.keys(doc.paths ?? {}).length).toBeGreaterThan(0);
 }
 
 /** A where-unique value for `key` from a row the API returned. */
@@ -142,43 +63,65 @@ const primaryKey = (model: DmmfModel) => {
 };
 
 /** The scalar an update changes: a plain non-key field when there is one, else the id itself. */
-function updatableField(model: DmmfModel): DmmfField {
+function updatableField(model: DmmfModel): DmmfField | undefined {
   const fks = foreignKeys(model);
   const keyFields = new Set(uniqueKeys(model).flatMap((k) => k.fields));
   const candidates = scalarFields(model).filter((f) => !fks.has(f.name) && !f.isUpdatedAt && !isOmitted(f));
-  return candidates.find((f) => !keyFields.has(f.name)) ?? candidates.find((f) => !f.isList)!;
+  return candidates.find((f) => !keyFields.has(f.name)) ?? candidates.find((f) => !f.isList);
+}
+
+/** What each step of a smoke pass needs: the model, its selection, and the row under test. */
+interface Step {
+  t: TestApp;
+  model: DmmfModel;
+  m: string;
+  sel: string;
+  overrides: CreateOverrides;
 }
 
 /**
  * Runs the whole smoke pass on one model: create, read back by every unique
- * key, list with a where, count, aggregate, connection, groupBy, update one
- * scalar, delete. Checks that each value comes back as it was sent.
+ * key, list with a where, count, aggregate, connection, groupBy with having,
+ * filter and sort by every scalar, update one scalar, upsert, the batch
+ * mutations, delete. Checks that each value comes back as it was sent.
  */
 export async function smokeModel(t: TestApp, modelName: string, overrides: CreateOverrides = {}): Promise<void> {
   const model = t.app.datamodel.model(modelName);
-  const m = model.name;
-  const sel = selection(model);
-  const data = createData(t, model, overrides);
+  const step: Step = { t, model, m: model.name, sel: selection(model), overrides };
+  const created = await createStep(step);
+  await readByEveryKey(step, created);
+  await readLists(step, created);
+  await filterAndSortByEveryScalar(step, created);
+  const field = updatableField(model);
+  const changed = await updateAndUpsert(step, created, field);
+  await smokeBatch(t, model, overrides, field);
+  await deleteStep(step, changed);
+}
 
+async function createStep({ t, model, m, sel, overrides }: Step): Promise<Row> {
+  const data = createData(t, model, overrides);
   const created = (await ok(t, `mutation($data: ${names.create(m)}!) { ${names.createOne(m)}(data: $data) ${sel} }`, { data }))[names.createOne(m)];
   for (const field of scalarFields(model)) {
-    if (field.name in data) {
-      expect(normalize(field, created[field.name]), `${m}.${field.name}`).toEqual(normalize(field, data[field.name]));
-    }
+    if (field.name in data) expect(normalize(field, created[field.name]), `${m}.${field.name}`).toEqual(normalize(field, data[field.name]));
     if (field.isRequired && !field.isList) expect(created[field.name], `${m}.${field.name} is required`).not.toBeNull();
   }
+  return created;
+}
 
+async function readByEveryKey({ t, model, m, sel }: Step, created: Row): Promise<void> {
   for (const key of uniqueKeys(model)) {
     if (key.fields.some((f) => created[f] == null)) continue; // an unset optional unique (a free foreign key) selects nothing
     const where = uniqueWhereOf(model, key, created);
     const read = await ok(t, `query($where: ${names.whereUnique(m)}!) { ${names.findUnique(m)}(where: $where) ${sel} }`, { where });
     expect(read[names.findUnique(m)], `${m} by ${key.name}`).toEqual(created);
   }
+}
 
-  const pk = primaryKey(model);
-  const idWhere = uniqueWhereOf(model, pk, created);
-  const listWhere = { AND: pk.fields.map((f) => ({ [f]: { equals: created[f] } })) };
-  const fieldEnum = pk.fields[0];
+/** Matches the created row alone, by its primary key. */
+const onlyRow = (model: DmmfModel, row: Row) => ({ AND: primaryKey(model).fields.map((f) => ({ [f]: { equals: row[f] } })) });
+
+async function readLists({ t, model, m, sel }: Step, created: Row): Promise<void> {
+  const by = primaryKey(model).fields[0];
   const reads = await ok(
     t,
     `query($where: ${names.where(m)}) {
@@ -186,9 +129,9 @@ export async function smokeModel(t: TestApp, modelName: string, overrides: Creat
       count: ${names.count(m)}(where: $where)
       aggregate: ${names.aggregate(m)}(where: $where) ${leafSelection(t.app.schema, names.aggregateType(m))}
       connection: ${names.connection(m)}(where: $where, first: 1) { totalCount edges { cursor node { __typename } } pageInfo { hasNextPage } }
-      groups: ${names.groupBy(m)}(by: [${fieldEnum}], where: $where, having: { ${fieldEnum}: { _count: { gte: 1 } } }) ${leafSelection(t.app.schema, names.groupByType(m))}
+      groups: ${names.groupBy(m)}(by: [${by}], where: $where, having: { ${by}: { _count: { gte: 1 } } }) ${leafSelection(t.app.schema, names.groupByType(m))}
     }`,
-    { where: listWhere },
+    { where: onlyRow(model, created) },
   );
   expect(reads.list).toEqual([created]);
   expect(reads.count).toBe(1);
@@ -198,17 +141,19 @@ export async function smokeModel(t: TestApp, modelName: string, overrides: Creat
   expect(reads.connection.pageInfo.hasNextPage).toBe(false);
   expect(reads.groups).toHaveLength(1);
   expect(reads.groups[0]._count._all).toBe(1);
-  expect(reads.groups[0][fieldEnum]).toEqual(created[fieldEnum]);
+  expect(reads.groups[0][by]).toEqual(created[by]);
+}
 
-  // Every scalar filters by equality (and `in` where it has it) and sorts, on every type.
+/** Every scalar filters by equality (and `in` where it has it) and sorts, on every type. */
+async function filterAndSortByEveryScalar({ t, model, m }: Step, created: Row): Promise<void> {
   const checks = scalarFields(model).filter((f) => !f.isList && created[f.name] != null);
   const variables: Row = {};
   const fields: string[] = [];
   checks.forEach((f, i) => {
-    variables[`eq${i}`] = { AND: [listWhere, { [f.name]: { equals: created[f.name] } }] };
+    variables[`eq${i}`] = { AND: [onlyRow(model, created), { [f.name]: { equals: created[f.name] } }] };
     fields.push(`eq${i}: ${names.count(m)}(where: $eq${i})`);
     if (f.type !== 'Json' && f.type !== 'Boolean') {
-      variables[`in${i}`] = { AND: [listWhere, { [f.name]: { in: [created[f.name]] } }] };
+      variables[`in${i}`] = { AND: [onlyRow(model, created), { [f.name]: { in: [created[f.name]] } }] };
       fields.push(`in${i}: ${names.count(m)}(where: $in${i})`);
     }
     if (f.type !== 'Json' && f.type !== 'Bytes') fields.push(`sort${i}: ${names.findMany(m)}(where: $eq${i}, orderBy: [{ ${f.name}: desc }]) { __typename }`);
@@ -224,22 +169,66 @@ export async function smokeModel(t: TestApp, modelName: string, overrides: Creat
       expect(Array.isArray(value) ? value.length : value, `${alias} on ${m}.${field.name}`).toBe(1);
     }
   }
+}
 
-  const field = updatableField(model);
-  const value = sampleValue(t, field);
+/** Updates one scalar, then upserts the same row (the update path; the create branch must still validate). */
+async function updateAndUpsert({ t, model, m, sel, overrides }: Step, created: Row, field: DmmfField | undefined): Promise<Row> {
+  // A row that is only keys and foreign keys has nothing plain to change: it is updated with `{}`.
+  const change = (): Row => (field ? { [field.name]: sampleValue(t, field) } : {});
+  const expectChanged = (row: Row, sent: Row, what: string) => {
+    if (field) expect(normalize(field, row[field.name]), `${what} ${m}.${field.name}`).toEqual(normalize(field, sent[field.name]));
+  };
+  const pk = primaryKey(model);
+  const first = change();
   const updated = (
     await ok(t, `mutation($where: ${names.whereUnique(m)}!, $data: ${names.update(m)}!) { ${names.updateOne(m)}(where: $where, data: $data) ${sel} }`, {
-      where: idWhere,
-      data: { [field.name]: value },
+      where: uniqueWhereOf(model, pk, created),
+      data: first,
     })
   )[names.updateOne(m)];
-  expect(normalize(field, updated[field.name]), `updated ${m}.${field.name}`).toEqual(normalize(field, value));
+  expectChanged(updated, first, 'updated');
+  const again = change();
+  const upserted = (
+    await ok(
+      t,
+      `mutation($where: ${names.whereUnique(m)}!, $create: ${names.create(m)}!, $update: ${names.update(m)}!) { ${names.upsertOne(m)}(where: $where, create: $create, update: $update) ${sel} }`,
+      { where: uniqueWhereOf(model, pk, updated), create: createData(t, model, overrides), update: again },
+    )
+  )[names.upsertOne(m)];
+  expectChanged(upserted, again, 'upserted');
+  return upserted;
+}
 
-  const afterWhere = uniqueWhereOf(model, pk, updated);
-  const deleted = (await ok(t, `mutation($where: ${names.whereUnique(m)}!) { ${names.deleteOne(m)}(where: $where) ${sel} }`, { where: afterWhere }))[
-    names.deleteOne(m)
-  ];
-  expect(deleted).toEqual(updated);
-  const gone = await ok(t, `query($where: ${names.whereUnique(m)}!) { ${names.findUnique(m)}(where: $where) { __typename } }`, { where: afterWhere });
+async function deleteStep({ t, model, m, sel }: Step, row: Row): Promise<void> {
+  const where = uniqueWhereOf(model, primaryKey(model), row);
+  const deleted = (await ok(t, `mutation($where: ${names.whereUnique(m)}!) { ${names.deleteOne(m)}(where: $where) ${sel} }`, { where }))[names.deleteOne(m)];
+  expect(deleted).toEqual(row);
+  const gone = await ok(t, `query($where: ${names.whereUnique(m)}!) { ${names.findUnique(m)}(where: $where) { __typename } }`, { where });
   expect(gone[names.findUnique(m)]).toBeNull();
+}
+
+/**
+ * createMany (with skipDuplicates), updateMany and deleteMany over two fresh
+ * rows, for models that need no parent row and have a String column to find
+ * those rows by.
+ */
+async function smokeBatch(t: TestApp, model: DmmfModel, overrides: CreateOverrides, field: DmmfField | undefined): Promise<void> {
+  const m = model.name;
+  if (!field || relationFields(model).some((f) => !f.isList && f.isRequired)) return;
+  const rows = [createData(t, model, overrides), createData(t, model, overrides)];
+  const marker = scalarFields(model).find((f) => f.type === 'String' && !f.isList && f.name !== field.name && f.name in rows[0] && rows[0][f.name] !== rows[1][f.name]);
+  if (!marker) return;
+  const where = { [marker.name]: { in: rows.map((r) => r[marker.name]) } };
+  const created = await ok(t, `mutation($data: [${names.createManyInput(m)}!]!) { n: ${names.createMany(m)}(data: $data, skipDuplicates: true) { count } }`, { data: rows });
+  expect(created.n.count, `${names.createMany(m)} count`).toBe(2);
+  const keyFields = new Set(uniqueKeys(model).flatMap((k) => k.fields));
+  if (!keyFields.has(field.name)) {
+    const updated = await ok(t, `mutation($where: ${names.where(m)}, $data: ${names.updateManyInput(m)}!) { n: ${names.updateMany(m)}(where: $where, data: $data) { count } }`, {
+      where,
+      data: { [field.name]: sampleValue(t, field) },
+    });
+    expect(updated.n.count, `${names.updateMany(m)} count`).toBe(2);
+  }
+  const deleted = await ok(t, `mutation($where: ${names.where(m)}) { n: ${names.deleteMany(m)}(where: $where) { count } }`, { where });
+  expect(deleted.n.count, `${names.deleteMany(m)} count`).toBe(2);
 }

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config.ts';
-import { prepareSchema } from '../../src/engine/prepare-schema.ts';
+import { prepareConfigured } from '../../src/engine/prepare-schema.ts';
 import { pushSchema } from '../../src/engine/migrations.ts';
 import type { Viewer } from '../../src/auth/viewer.ts';
 import { allowAll } from '../../src/permissions/policy.ts';
@@ -44,7 +44,7 @@ export async function createTestApp(provider: Provider, options: TestAppOptions 
     ...(options.schemaPath ? { STRATA_SCHEMA: options.schemaPath } : {}),
     ...options.env,
   });
-  await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareSchema(config.schemaPath, provider), force: true });
+  await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareConfigured(config), force: true });
   const app = await createApp(config, { recordStatements: true, policy: options.rules ? undefined : allowAll });
   const run = (viewer?: Viewer) => async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const init = { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) };

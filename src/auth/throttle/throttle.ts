@@ -1,5 +1,6 @@
 import type { AuthConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
+import { type Clock, systemClock } from '../sessions/clock.ts';
 import { hashToken } from '../sessions/secret-token.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
@@ -9,7 +10,7 @@ export interface Bucket {
   limit: number;
 }
 
-/** Throws RATE_LIMITED with how long to wait. */
+/** The RATE_LIMITED error, with how long to wait. */
 export function rateLimited(resetAt: number, now = Date.now()): AppError {
   const retryAfterSeconds = Math.max(1, Math.ceil((resetAt - now) / 1000));
   return new AppError('RATE_LIMITED', 'Too many attempts. Try again later.', { retryAfterSeconds });
@@ -28,6 +29,7 @@ export class Throttle {
   constructor(
     readonly limiter: RateLimiter,
     private readonly policy: AuthConfig['throttle'],
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Failed sign-ins of one account (by email). */
@@ -52,7 +54,7 @@ export class Throttle {
   async assertOpen(buckets: Bucket[]): Promise<void> {
     for (const bucket of buckets) {
       const state = await this.limiter.get(bucket.key);
-      if (state.count >= bucket.limit) throw rateLimited(state.resetAt);
+      if (state.count >= bucket.limit) throw rateLimited(state.resetAt, this.clock.now().getTime());
     }
   }
 
@@ -65,7 +67,7 @@ export class Throttle {
   async consume(buckets: Bucket[]): Promise<void> {
     for (const bucket of buckets) {
       const state = await this.limiter.hit(bucket.key, this.policy.windowMs);
-      if (state.count > bucket.limit) throw rateLimited(state.resetAt);
+      if (state.count > bucket.limit) throw rateLimited(state.resetAt, this.clock.now().getTime());
     }
   }
 

@@ -47,8 +47,8 @@ export class OneTimeTokens {
     return { userId: row.userId, email: row.email };
   }
 
-  /** Drops every pending token of a user (after a password reset, all links die). */
-  async revokeAll(userId: string | number): Promise<void> {
-    await this.table.deleteMany({ where: { userId } });
+  /** Drops a user's pending tokens, of one kind or all (after a password reset, all links die). */
+  async revokeAll(userId: string | number, kind?: TokenKind): Promise<void> {
+    await this.table.deleteMany({ where: { userId, ...(kind ? { kind } : {}) } });
   }
 }

@@ -1,3 +1,4 @@
+import { getRefFromModel } from '@pothos/plugin-prisma';
 import type { Context } from '../../context.ts';
 import { matchesRule } from '../../permissions/visibility.ts';
 import type { DmmfField, DmmfModel } from '../dmmf.ts';
@@ -41,7 +42,8 @@ function toOneRelation(gen: Generator, t: any, field: DmmfField): unknown {
   const description = describe(field.documentation);
   if (policy.openRead) return t.relation(field.name, { description, nullable: !field.isRequired });
   return t.field({
-    type: target.name,
+    // The model's ref, not its name: a model named like a root type (`Query`) has another GraphQL name.
+    type: getRefFromModel(target.name, gen.builder),
     nullable: true,
     description,
     select: (_args: unknown, _ctx: unknown, nested: (s: unknown) => unknown) => ({ [field.name]: nested(true) }),
@@ -80,6 +82,8 @@ export function defineModelObject(gen: Generator, model: DmmfModel): void {
   const countType = lists.length ? relationCountType(gen, model, lists) : undefined;
   const guarded = new Set(gen.policy(model.name).guardedFields);
   gen.builder.prismaObject(model.name, {
+    // A model named like a type GraphQL or Strata owns (`Query`) gets another GraphQL name.
+    name: names.objectType(model.name),
     description: describe(model.documentation),
     fields: (t: any) => {
       const fields: Record<string, unknown> = {};

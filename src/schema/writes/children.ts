@@ -2,7 +2,7 @@ import { and, type Where } from '../../permissions/policy.ts';
 import { idWhere } from '../dmmf.ts';
 import type { RelationShape } from './relation-shape.ts';
 import { pointAt, pointNowhere } from './relation-shape.ts';
-import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from './row-writes.ts';
+import { columnsOnly, createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from './row-writes.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;
@@ -15,7 +15,8 @@ async function relink(s: WriteSession, shape: RelationShape, where: Where, fks: 
   const { target } = shape;
   const row = await s.findVisible(target, where);
   await s.requireMatch(target, row, s.policy(target).update(s.ctx), 'update');
-  const updated = await s.delegate(target).update({ where: idWhere(target, row), data: fks, select: s.scalarSelect(target) });
+  const data = columnsOnly(s, target, (await s.before(target, 'update', fks, row)) ?? fks);
+  const updated = await s.delegate(target).update({ where: idWhere(target, row), data, select: s.scalarSelect(target) });
   s.record(target, 'UPDATED', updated, row);
 }
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.ts';
 import { and, type Where } from '../../permissions/policy.ts';
 import type { DmmfModel } from '../dmmf.ts';
-import { idWhere } from '../dmmf.ts';
+import { idFields, idWhere } from '../dmmf.ts';
 import { applyChildren } from './children.ts';
 import { type RelationShape, pointAt, pointNowhere, relationShape } from './relation-shape.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
@@ -41,6 +41,18 @@ function guardFields(s: WriteSession, model: DmmfModel, parts: SplitData, preset
       throw new AppError('FORBIDDEN', `Not allowed to set ${model.name}.${field}`, { field });
     }
   }
+}
+
+/** The values of `keys` in `input`: forced and preset columns as the hooks left them (hooks are trusted code). */
+function pick(input: Data, keys: Data): Data {
+  return Object.fromEntries(Object.keys(keys).filter((k) => k in input).map((k) => [k, input[k]]));
+}
+
+/** The column values of hook-returned data where only columns can be written (batch updates, relinks). */
+export function columnsOnly(s: WriteSession, model: DmmfModel, data: Data): Data {
+  const parts = split(s, model, data);
+  if (parts.relations.length) throw new Error(`Hooks of ${model.name} may only set column values here, not ${parts.relations.map(([r]) => r.field.name).join(', ')}`);
+  return parts.scalars;
 }
 
 /** Resolves a nested to-one operation on the owning side to foreign-key values. */
@@ -129,8 +141,9 @@ export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, f
   const check = policy.create(s.ctx);
   if (check === null) throw s.denied(model, 'create');
   const preset = policy.preset(s.ctx, 'create');
-  const parts = split(s, model, data);
-  guardFields(s, model, parts, preset);
+  guardFields(s, model, split(s, model, data), preset);
+  const input = (await s.before(model, 'create', { ...data, ...forced, ...preset })) ?? {};
+  const parts = split(s, model, input);
   const values: Data = { ...parts.scalars };
   const relationData: Data = {};
   for (const [shape, ops] of parts.relations) {
@@ -140,7 +153,7 @@ export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, f
       if (Object.keys(m2m).length) relationData[shape.field.name] = m2m;
     }
   }
-  Object.assign(values, forced, preset);
+  Object.assign(values, pick(input, { ...forced, ...preset }));
   const row: Row | undefined = skipDuplicates
     ? (await s.delegate(model).createManyAndReturn({ data: [values], skipDuplicates, select: s.scalarSelect(model) }))[0]
     : await s.delegate(model).create({ data: { ...values, ...relationData }, select: s.scalarSelect(model) });
@@ -157,8 +170,9 @@ export async function updateRow(s: WriteSession, model: DmmfModel, where: Where,
   const existing = await s.findVisible(model, where);
   await s.requireMatch(model, existing, policy.update(s.ctx), 'update');
   const preset = policy.preset(s.ctx, 'update');
-  const parts = split(s, model, data);
-  guardFields(s, model, parts, preset);
+  guardFields(s, model, split(s, model, data), preset);
+  const input = (await s.before(model, 'update', { ...data, ...preset }, existing)) ?? {};
+  const parts = split(s, model, input);
   const values: Data = { ...parts.scalars };
   const relationData: Data = {};
   const afterwards: (() => Promise<void>)[] = [];
@@ -173,7 +187,7 @@ export async function updateRow(s: WriteSession, model: DmmfModel, where: Where,
       if (Object.keys(m2m).length) relationData[shape.field.name] = m2m;
     }
   }
-  Object.assign(values, preset);
+  Object.assign(values, pick(input, preset));
   let row = existing;
   if (Object.keys(values).length || Object.keys(relationData).length) {
     row = await s.delegate(model).update({ where: idWhere(model, existing), data: { ...values, ...relationData }, select: s.scalarSelect(model) });
@@ -189,10 +203,14 @@ export async function updateRow(s: WriteSession, model: DmmfModel, where: Where,
 export async function deleteRow(s: WriteSession, model: DmmfModel, where: Where): Promise<Row> {
   const existing = await s.findVisible(model, where);
   await s.requireMatch(model, existing, s.policy(model).delete(s.ctx), 'delete');
+  await s.before(model, 'delete', undefined, existing);
   await s.delegate(model).delete({ where: idWhere(model, existing), select: s.scalarSelect(model) });
   s.record(model, 'DELETED', existing);
   return existing;
 }
+
+/** Primary-key order: the rows of a batch write (and their hooks) come in a stable order. */
+const keyOrder = (model: DmmfModel) => idFields(model).map((f) => ({ [f]: 'asc' }));
 
 /** The where matching exactly these rows by primary key. */
 function rowsWhere(model: DmmfModel, rows: Row[]): Where {
@@ -208,9 +226,17 @@ export async function updateManyRows(s: WriteSession, model: DmmfModel, where: W
   const preset = policy.preset(s.ctx, 'update');
   const parts = split(s, model, data);
   guardFields(s, model, parts, preset);
-  const before: Row[] = await s.delegate(model).findMany({ where: and(where, read, allowed), select: s.scalarSelect(model) });
+  const before: Row[] = await s.delegate(model).findMany({ where: and(where, read, allowed), select: s.scalarSelect(model), orderBy: keyOrder(model) });
   if (before.length === 0) return 0;
-  await s.delegate(model).updateMany({ where: rowsWhere(model, before), data: { ...parts.scalars, ...preset } });
+  if (s.gen.hooks.hasBefore(model.name, 'update')) {
+    // Each row's hooks may change its own data: one statement per row.
+    for (const row of before) {
+      const data = (await s.before(model, 'update', { ...parts.scalars, ...preset }, row)) ?? {};
+      await s.delegate(model).update({ where: idWhere(model, row), data: columnsOnly(s, model, data), select: { [idFields(model)[0]]: true } });
+    }
+  } else {
+    await s.delegate(model).updateMany({ where: rowsWhere(model, before), data: { ...parts.scalars, ...preset } });
+  }
   const after: Row[] = await s.delegate(model).findMany({ where: rowsWhere(model, before), select: s.scalarSelect(model) });
   const previous = new Map(before.map((row) => [JSON.stringify(keyWhere(model, row), jsonSafe), row]));
   for (const row of after) s.record(model, 'UPDATED', row, previous.get(JSON.stringify(keyWhere(model, row), jsonSafe)));
@@ -228,8 +254,9 @@ export async function deleteManyRows(s: WriteSession, model: DmmfModel, where: W
   const read = policy.read(s.ctx);
   const allowed = policy.delete(s.ctx);
   if (read === null || allowed === null) throw s.denied(model, 'delete');
-  const rows: Row[] = await s.delegate(model).findMany({ where: and(where, read, allowed), select: s.scalarSelect(model) });
+  const rows: Row[] = await s.delegate(model).findMany({ where: and(where, read, allowed), select: s.scalarSelect(model), orderBy: keyOrder(model) });
   if (rows.length === 0) return 0;
+  for (const row of rows) await s.before(model, 'delete', undefined, row);
   await s.delegate(model).deleteMany({ where: rowsWhere(model, rows) });
   for (const row of rows) s.record(model, 'DELETED', row);
   return rows.length;

@@ -1,23 +1,66 @@
 import type { Context, PrismaLike } from '../../context.ts';
 import { AppError } from '../../errors.ts';
-import type { ModelPolicy, Where } from '../../permissions/policy.ts';
+import type { HookOperation } from '../../hooks/define-hooks.ts';
+import { allowAll, type ModelPolicy, type Where } from '../../permissions/policy.ts';
 import type { ChangeEvent } from '../../realtime/change-event.ts';
 import type { Datamodel, DmmfModel } from '../dmmf.ts';
 import { delegateName, idFields, scalarFields } from '../dmmf.ts';
 import type { Generator } from '../generator.ts';
+import { createRowWriter } from './row-writer.ts';
+
+/** Hooks writing rows whose hooks write rows... stop here rather than at the transaction timeout. */
+const MAX_HOOK_DEPTH = 16;
+
+/** What a session and its trusted view share. */
+interface SessionState {
+  changes: ChangeEvent[];
+  hookDepth: number;
+}
 
 /**
  * One mutation's unit of work: the transaction client, the caller, and the
  * row changes recorded so far, published only after commit.
  */
 export class WriteSession {
-  readonly changes: ChangeEvent[] = [];
+  private readonly state: SessionState;
 
   constructor(
     readonly gen: Generator,
     readonly ctx: Context,
     readonly tx: PrismaLike,
-  ) {}
+    /** Rules are skipped (server code writing on its own authority); hooks and events still apply. */
+    readonly trusted = false,
+    state?: SessionState,
+  ) {
+    this.state = state ?? { changes: [], hookDepth: 0 };
+  }
+
+  /** Row changes recorded so far, in write order. */
+  get changes(): ChangeEvent[] {
+    return this.state.changes;
+  }
+
+  /** The same unit of work with the access rules skipped. */
+  asTrusted(): WriteSession {
+    return this.trusted ? this : new WriteSession(this.gen, this.ctx, this.tx, true, this.state);
+  }
+
+  /**
+   * The one hook point before a row is written: the app's `validate` and
+   * `beforeX` hooks for this row, inside the transaction. Returns the data
+   * to write (a hook may have changed it).
+   */
+  async before(model: DmmfModel, operation: HookOperation, data: Record<string, any> | undefined, existing?: Record<string, unknown>): Promise<Record<string, any> | undefined> {
+    if (!this.gen.hooks.hasBefore(model.name, operation)) return data;
+    if (this.state.hookDepth >= MAX_HOOK_DEPTH) throw new Error(`Hooks nested more than ${MAX_HOOK_DEPTH} deep (a hook writes rows whose hooks write rows...)`);
+    this.state.hookDepth += 1;
+    try {
+      const { viewer, log } = this.ctx;
+      return await this.gen.hooks.before({ model: model.name, operation, data, existing, viewer, log, tx: this.tx, writer: createRowWriter(this) });
+    } finally {
+      this.state.hookDepth -= 1;
+    }
+  }
 
   get datamodel(): Datamodel {
     return this.gen.datamodel;
@@ -28,7 +71,7 @@ export class WriteSession {
   }
 
   policy(model: DmmfModel): ModelPolicy {
-    return this.gen.policy(model.name);
+    return (this.trusted ? allowAll : this.gen.policy)(model.name);
   }
 
   /** The select of every scalar column, so change events carry whole rows. */

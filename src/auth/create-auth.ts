@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { PrismaLike } from '../context.ts';
+import type { DmmfEnum, DmmfModel } from '../schema/dmmf.ts';
+import type { AuthCore, UserAuth } from './auth-core.ts';
+import { clearSessionCookie, setSessionCookie } from './http/session-cookie.ts';
+import { rememberAddress } from './http/request-address.ts';
+import { type AuthMails, defaultAuthMails } from './mail/auth-mails.ts';
+import { DevOutbox } from './mail/dev-outbox.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { SmtpMailer } from './mail/smtp-mailer.ts';
+import { createOAuthProviders } from './oauth/create-oauth-providers.ts';
+import { createOAuthRoutes, type OAuthRoutes } from './oauth/oauth-routes.ts';
+import { authenticate, type ViewerSource } from './resolve-viewer.ts';
+import { type Clock, systemClock } from './sessions/clock.ts';
+import { SessionStore } from './sessions/session-store.ts';
+import { clientAddress, createProxyList } from './throttle/client-address.ts';
+import { MemoryRateLimiter, type RateLimiter } from './throttle/rate-limiter.ts';
+import { RedisRateLimiter } from './throttle/redis-rate-limiter.ts';
+import { Throttle } from './throttle/throttle.ts';
+import { OneTimeTokens } from './tokens/one-time-tokens.ts';
+import { UserAccounts } from './users/user-accounts.ts';
+import { inspectUserModel } from './users/user-model.ts';
+import type { Viewer } from './viewer.ts';
+
+export interface CreateAuthOptions {
+  config: Config;
+  prisma: PrismaLike;
+  /** The API's datamodel (the user model is looked up in it). */
+  datamodel: { models: DmmfModel[]; enums: DmmfEnum[] };
+  log: Logger;
+  /** Time source of sessions, tokens and in-memory throttling. @default the system clock */
+  clock?: Clock;
+  /** Mail transport. @default SMTP when `SMTP_URL` is set, else the in-memory {@link DevOutbox} */
+  mailer?: Mailer;
+  /** Counter store for throttling. @default Redis when `REDIS_URL` is set, else in memory */
+  rateLimiter?: RateLimiter;
+  /** Texts of auth mail. @default {@link defaultAuthMails} */
+  mails?: AuthMails;
+}
+
+/** An app's authentication: the services, the viewer resolution for every transport, and the OAuth routes. */
+export interface Auth extends AuthCore {
+  /** The transport-free viewer resolution (HTTP, graphql-ws `connection_init`, upgrade requests); see docs/auth.md. */
+  resolveViewer(source: ViewerSource): Promise<Viewer>;
+  /** Resolves the viewer of an HTTP request, queuing session cookie changes for its response. */
+  viewerForRequest(request: Request, serverContext?: { req?: { socket?: { remoteAddress?: string } } }): Promise<Viewer>;
+  /** The OAuth routes handler, null without a user model. */
+  oauth: OAuthRoutes | null;
+  close(): Promise<void>;
+}
+
+function userModelFor({ config, datamodel, log, prisma }: CreateAuthOptions) {
+  const { userModel, userModelExplicit } = config.auth;
+  const check = inspectUserModel(datamodel, userModel);
+  if (check.status === 'ok') {
+    if (!prisma.strataSession) throw new Error(`Strata's auth tables are missing from the generated client: pass { authUserModel: '${userModel}' } to prepareSchema`);
+    return check.model;
+  }
+  const problems = check.status === 'absent' ? [`the schema has no model ${userModel}`] : check.problems;
+  const message = `model ${userModel} cannot hold accounts, so sign-in is off and only the admin secret grants access:\n  - ${problems.join('\n  - ')}`;
+  if (userModelExplicit) throw new Error(`STRATA_AUTH_USER_MODEL: ${message}`);
+  if (check.status === 'incomplete') log.warn(message);
+  return null;
+}
+
+/** Builds the auth services of an app; validates the user model at start-up (see docs/auth.md). */
+export function createAuth(options: CreateAuthOptions): Auth {
+  const { config, prisma, log } = options;
+  const clock = options.clock ?? systemClock;
+  const user = userModelFor(options);
+  const outbox = options.mailer ? null : config.auth.smtpUrl ? null : new DevOutbox(log, config.mode !== 'production');
+  const mailer: Mailer = options.mailer ?? outbox ?? new SmtpMailer(config.auth.smtpUrl!, config.auth.mailFrom);
+  const limiter = options.rateLimiter ?? (config.auth.redisUrl ? new RedisRateLimiter(config.auth.redisUrl) : new MemoryRateLimiter(clock));
+  const pending = new Set<Promise<unknown>>();
+  const isTrusted = createProxyList(config.auth.trustedProxies);
+  const core: AuthCore = {
+    config: config.auth,
+    mode: config.mode,
+    log,
+    clock,
+    prisma,
+    user,
+    accounts: user && new UserAccounts(prisma, user, clock),
+    sessions: user && new SessionStore(prisma, { ttlMs: config.auth.sessionTtlMs, maxAgeMs: config.auth.sessionMaxAgeMs }, clock),
+    tokens: user && new OneTimeTokens(prisma, clock),
+    // Redis counts in real time: only the in-memory limiter follows an injected clock.
+    throttle: new Throttle(limiter, config.auth.throttle, options.rateLimiter || config.auth.redisUrl ? systemClock : clock),
+    mailer,
+    outbox,
+    mails: options.mails ?? defaultAuthMails,
+    background(task) {
+      const run = task().catch((error) => log.error({ err: error }, 'auth background task failed'));
+      pending.add(run);
+      void run.finally(() => pending.delete(run));
+    },
+    async idle() {
+      while (pending.size) await Promise.all([...pending]);
+    },
+  };
+  if (user && outbox && config.mode === 'production') log.warn('SMTP_URL is not set: verification and reset mail will not be sent');
+  const providers = createOAuthProviders(config.auth, config.mode === 'production');
+  return {
+    ...core,
+    oauth: user ? createOAuthRoutes(core as UserAuth, providers) : null,
+    resolveViewer: async (source) => (await authenticate(core, source)).viewer,
+    async viewerForRequest(request, serverContext) {
+      const ip = clientAddress(serverContext?.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrusted);
+      rememberAddress(request, ip);
+      const result = await authenticate(core, { headers: request.headers, ip });
+      if (result.cookie === 'clear') clearSessionCookie(request, config.auth);
+      else if (result.cookie) setSessionCookie(request, config.auth, result.cookie.token, result.cookie.expiresAt, clock.now());
+      return result.viewer;
+    },
+    async close() {
+      await core.idle();
+      await limiter.close();
+      await mailer.close?.();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { Context } from '../../context.ts';
+import { changePassword, signIn, signUp } from '../flows/password-flows.ts';
+import { requestEmailVerification, requestPasswordReset, resetPassword, verifyEmail } from '../flows/recovery-flows.ts';
+import { revokeSession, type SessionGrant, signOut, signOutEverywhere } from '../flows/session-flows.ts';
+import { anonymous } from '../viewer.ts';
+import type { AuthTypes } from './define-auth-schema.ts';
+
+type Resolve = (args: any, ctx: Context) => unknown;
+
+/** The rest of the operation (the payload's `user`, later mutations) runs as the newly signed-in user. */
+const signedInAs = (ctx: Context) => (grant: SessionGrant) => {
+  ctx.viewer = grant.viewer;
+  return grant;
+};
+
+/** The auth mutations (see docs/auth.md for each flow). */
+export function defineAuthMutations(builder: any, { model, authPayload, signUpPayload, runtime }: AuthTypes): void {
+  builder.mutationFields((t: any) => {
+    const str = (description?: string) => t.arg.string({ required: true, description });
+    const field = (type: unknown, access: 'public' | 'authenticated', description: string, args: object, resolve: Resolve) =>
+      t.field({ type, description, args, extensions: { access }, resolve: (_root: unknown, a: any, ctx: Context) => resolve(a, ctx) });
+    const fields: Record<string, unknown> = {
+      signUp: field(
+        signUpPayload,
+        'public',
+        'Creates an account (never an admin) and mails a verification link; answers the same for an address that already has an account.',
+        { email: str(), password: str('8 to 128 characters.'), name: t.arg.string() },
+        (a, ctx) => signUp(runtime(), a, ctx.request),
+      ),
+      signIn: field(authPayload, 'public', 'Signs in with email and password.', { email: str(), password: str() }, (a, ctx) =>
+        signIn(runtime(), a, ctx.request).then(signedInAs(ctx)),
+      ),
+      signOut: field('Boolean', 'public', 'Ends the current session.', {}, (_a, ctx) =>
+        signOut(runtime(), ctx.viewer, ctx.request).finally(() => (ctx.viewer = anonymous)),
+      ),
+      signOutEverywhere: field('Int', 'authenticated', "Ends all of the viewer's sessions; returns how many.", {}, (_a, ctx) =>
+        signOutEverywhere(runtime(), ctx.viewer, ctx.request).finally(() => (ctx.viewer = anonymous)),
+      ),
+      changePassword: field('Boolean', 'authenticated', 'Changes the password; every other session ends.', { current: str(), next: str() }, (a, ctx) =>
+        changePassword(runtime(), ctx.viewer, a, ctx.request),
+      ),
+      revokeSession: field('Boolean', 'authenticated', 'Ends one of the viewer\'s sessions (id from viewerSessions).', { id: str() }, (a, ctx) =>
+        revokeSession(runtime(), ctx.viewer, a.id, ctx.request),
+      ),
+      requestPasswordReset: field('Boolean', 'public', 'Mails a reset link if the address has an account; always true.', { email: str() }, (a, ctx) =>
+        requestPasswordReset(runtime(), a.email, ctx.request),
+      ),
+      resetPassword: field('Boolean', 'public', 'Sets a new password with a mailed token; every session of the user ends.', { token: str(), newPassword: str() }, (a, ctx) =>
+        resetPassword(runtime(), a, ctx.request),
+      ),
+    };
+    if (model.hasEmailVerifiedAt) {
+      fields.requestEmailVerification = field(
+        'Boolean',
+        'public',
+        "Mails a new verification link to the viewer's address (or to `email` when signed out); always true.",
+        { email: t.arg.string() },
+        (a, ctx) => requestEmailVerification(runtime(), ctx.viewer, a.email, ctx.request),
+      );
+      fields.verifyEmail = field(authPayload, 'public', 'Confirms the address with a mailed token and signs in.', { token: str() }, (a, ctx) =>
+        verifyEmail(runtime(), a.token, ctx.request).then(signedInAs(ctx)),
+      );
+    }
+    return fields;
+  });
+}

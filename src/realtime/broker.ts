@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import type { ChangeEvent } from './change-event.ts';
+
+/** A batch of events as every instance receives it: numbered from `first` in `space`. */
+export interface NumberedBatch {
+  space: string;
+  first: number;
+  events: ChangeEvent[];
+}
+
+/**
+ * Carries committed changes to every instance, this one included, in one
+ * order that all instances share. Transport-free: the hub only sees this.
+ */
+export interface Broker {
+  /** Sends one batch; never throws (failures are logged and delivery stays local). */
+  publish(events: ChangeEvent[]): void;
+  /** Registers the one receiver of batches, called in order. */
+  onBatch(handler: (batch: NumberedBatch) => void): void;
+  /** Resolves once the broker can reach every instance (at once for the local one); false after `timeoutMs`. */
+  ready(timeoutMs: number): Promise<boolean>;
+  /** Whether batches currently reach other instances. */
+  readonly shared: boolean;
+  close(): Promise<void>;
+}
+
+/** A numbering space nobody else uses: a restarted process never resumes an old cursor by mistake. */
+export const newSpace = () => randomBytes(9).toString('base64url');
+
+/**
+ * The in-process broker: one instance, numbering from 1 in a fresh space.
+ * Delivery is deferred to a microtask so a publisher never runs subscriber
+ * code on its own stack.
+ */
+export function createLocalBroker(): Broker & { number(events: ChangeEvent[]): NumberedBatch } {
+  const space = newSpace();
+  let next = 1;
+  let receive: ((batch: NumberedBatch) => void) | undefined;
+  const number = (events: ChangeEvent[]): NumberedBatch => {
+    const batch = { space, first: next, events };
+    next += events.length;
+    return batch;
+  };
+  return {
+    shared: false,
+    number,
+    publish(events) {
+      const batch = number(events);
+      queueMicrotask(() => receive?.(batch));
+    },
+    onBatch(handler) {
+      receive = handler;
+    },
+    ready: async () => true,
+    close: async () => {},
+  };
+}

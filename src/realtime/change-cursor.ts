@@ -1,0 +1,24 @@
+import { AppError } from '../errors.ts';
+
+/**
+ * A position in the change stream. `space` names the numbering (one per
+ * Redis deployment, or one per process without Redis); `seq` counts events
+ * in it, without gaps.
+ */
+export interface ChangeCursor {
+  space: string;
+  seq: number;
+}
+
+/** The opaque string clients hold (`PostChange.cursor`). */
+export function encodeCursor(cursor: ChangeCursor): string {
+  return Buffer.from(`${cursor.space}:${cursor.seq}`).toString('base64url');
+}
+
+/** Parses a client's cursor; BAD_USER_INPUT when it is not one of ours. */
+export function decodeCursor(text: string): ChangeCursor {
+  const decoded = Buffer.from(text, 'base64url').toString();
+  const match = /^([\w-]{1,64}):(\d{1,15})$/.exec(decoded);
+  if (!match) throw new AppError('BAD_USER_INPUT', 'after is not a change cursor', { argument: 'after' });
+  return { space: match[1], seq: Number(match[2]) };
+}

@@ -1,0 +1,60 @@
+import type { Context } from '../../context.ts';
+import type { RowWriter, WriteFn, WriteOptions } from '../../hooks/row-writer.ts';
+import type { DmmfModel } from '../dmmf.ts';
+import type { Generator } from '../generator.ts';
+import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from './row-writes.ts';
+import { runWrite } from './run-write.ts';
+import { plainUnique, type WriteSession } from './write-session.ts';
+
+/** After-hooks writing rows whose after-hooks write rows... stop here instead of looping forever. */
+const MAX_WRITE_DEPTH = 16;
+const depthKey = Symbol.for('strata.writeDepth');
+
+/** The pipeline's row writes bound to one session, for hooks and custom code (see {@link RowWriter}). */
+export function createRowWriter(s: WriteSession): RowWriter {
+  const session = (options?: WriteOptions) => (options?.trusted ? s.asTrusted() : s);
+  const model = (name: string) => s.datamodel.model(name);
+  return {
+    viewer: s.ctx.viewer,
+    tx: s.tx,
+    async lock(name, where, options) {
+      const m = model(name);
+      const unique = plainUnique(m, where as never);
+      if (s.datamodel.provider === 'postgresql') await lockRow(s, m, unique);
+      return session(options).findVisible(m, unique) as Promise<any>;
+    },
+    create: (name, data, options) => createRow(session(options), model(name), data) as Promise<any>,
+    update: (name, where, data, options) => updateRow(session(options), model(name), plainUnique(model(name), where as never), data) as Promise<any>,
+    delete: (name, where, options) => deleteRow(session(options), model(name), plainUnique(model(name), where as never)) as Promise<any>,
+    updateMany: (name, where, data, options) => updateManyRows(session(options), model(name), (where ?? {}) as never, data),
+    deleteMany: (name, where, options) => deleteManyRows(session(options), model(name), (where ?? {}) as never),
+  };
+}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** `SELECT ... FOR UPDATE` on the row matching plain column values (PostgreSQL). */
+async function lockRow(s: WriteSession, model: DmmfModel, where: Record<string, unknown>): Promise<void> {
+  const columns = Object.entries(where).map(([field, value]) => {
+    const f = model.fields.find((candidate) => candidate.name === field);
+    if (!f || f.kind === 'object' || (value !== null && typeof value === 'object' && !(value instanceof Date))) {
+      throw new Error(`lock(${model.name}) takes a unique key of plain column values`);
+    }
+    return [(f as { dbName?: string | null }).dbName ?? f.name, value] as const;
+  });
+  const table = (model as { dbName?: string | null }).dbName ?? model.name;
+  const conditions = columns.map(([column], i) => `${quote(column)} = $${i + 1}`).join(' AND ');
+  await s.tx.$queryRawUnsafe(`SELECT 1 FROM ${quote(table)} WHERE ${conditions} FOR UPDATE`, ...columns.map(([, value]) => value));
+}
+
+/**
+ * Opens write transactions for `ctx.viewer` outside a mutation (after-hooks,
+ * custom resolvers, HTTP functions, schedules, trigger handlers).
+ */
+export function writeAs(gen: Generator, ctx: Context): WriteFn {
+  const depth = ((ctx as unknown as Record<symbol, number>)[depthKey] ?? 0) + 1;
+  return (work) => {
+    if (depth > MAX_WRITE_DEPTH) throw new Error(`Writes nested more than ${MAX_WRITE_DEPTH} deep (an after-hook writes rows whose after-hooks write rows...)`);
+    return runWrite(gen, { ...ctx, [depthKey]: depth } as Context, (s) => work(createRowWriter(s)));
+  };
+}

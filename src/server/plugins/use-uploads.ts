@@ -1,0 +1,85 @@
+import { Readable } from 'node:stream';
+import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import type { Storage } from '../../storage/create-storage.ts';
+import { discardUnkept, type ReceivedMultipart, receiveMultipart } from '../../storage/multipart/receive-multipart.ts';
+import { observeFileDeletions } from '../../storage/observe-deletions.ts';
+
+export interface UseUploadsOptions {
+  /** The app's storage; null refuses multipart requests (415). */
+  storage: Storage | null;
+  /** The GraphQL endpoint (`config.graphqlPath`). @default /graphql */
+  graphqlPath?: string;
+  /** Headers proving a preflighted request, as CSRF prevention requires them. */
+  preflightHeaders: string[];
+}
+
+const isMultipart = (request: Request) => request.method === 'POST' && /^multipart\/form-data\b/i.test(request.headers.get('content-type') ?? '');
+
+/** The request body as a Node stream: the socket itself on Node's server, else the fetch body. */
+function bodyOf(request: Request, serverContext: { req?: unknown }): Readable {
+  const req = serverContext?.req as Readable | undefined;
+  if (req && typeof req.pipe === 'function' && !req.readableEnded) return req;
+  return Readable.from((request.body ?? []) as AsyncIterable<Uint8Array>);
+}
+
+function errorResponse(fetchAPI: { Response: typeof Response }, error: AppError): Response {
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions: error.extensions }] }), {
+    status: error.status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+/**
+ * GraphQL multipart uploads without buffering: the body is parsed as a
+ * stream before yoga's own parser could hold files in memory, each file
+ * goes straight to S3 (checked on the way), and yoga gets the operation
+ * with the files replaced by staged uploads `uploadFile` understands.
+ * Uploads no row kept are deleted before the response leaves. Multipart
+ * requests without a preflight header are left to CSRF prevention, which
+ * refuses them before a byte is read. Also deletes the objects of file rows
+ * a request deleted, and answers after that finished.
+ */
+export function useUploads({ storage, graphqlPath = '/graphql', preflightHeaders }: UseUploadsOptions): Plugin<Context> {
+  const staged = new WeakMap<Request, ReceivedMultipart>();
+  const deletions = new WeakMap<Request, Promise<void>[]>();
+  return {
+    async onRequest({ request, url, serverContext, fetchAPI, setRequest, endResponse }) {
+      if (!isMultipart(request) || url.pathname !== graphqlPath) return;
+      if (!preflightHeaders.some((name) => request.headers.has(name))) return;
+      if (!storage) return endResponse(errorResponse(fetchAPI, new AppError('UNSUPPORTED_MEDIA_TYPE', 'This server accepts no file uploads')));
+      const body = bodyOf(request, serverContext as { req?: unknown });
+      try {
+        const received = await receiveMultipart(storage, body, request.headers.get('content-type')!);
+        const headers = new fetchAPI.Headers(request.headers);
+        for (const name of ['content-length', 'transfer-encoding']) headers.delete(name);
+        const parsed = new fetchAPI.Request(request.url, { method: 'POST', headers, signal: request.signal });
+        staged.set(parsed, received);
+        setRequest(parsed);
+      } catch (error) {
+        // Discard the rest of the body so the client can finish sending and read the answer.
+        body.resume();
+        endResponse(errorResponse(fetchAPI, error instanceof AppError ? error : new AppError('BAD_USER_INPUT', 'Malformed multipart request')));
+      }
+    },
+    onRequestParse({ request, setRequestParser }) {
+      const received = staged.get(request);
+      if (received) setRequestParser(() => received.operations as never);
+    },
+    onContextBuilding() {
+      if (!storage) return;
+      // After every other builder: wrap whichever change sink the context ended up with.
+      return ({ context, extendContext }) => {
+        const request = context.request;
+        const track = (deletion: Promise<void>) => request && deletions.set(request, [...(deletions.get(request) ?? []), deletion]);
+        extendContext({ changes: observeFileDeletions(context.changes, storage, track) });
+      };
+    },
+    async onResponse({ request }) {
+      const received = staged.get(request);
+      if (received && storage) await discardUnkept(storage, received.uploads);
+      await Promise.all(deletions.get(request) ?? []);
+    },
+  };
+}
