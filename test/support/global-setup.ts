@@ -221,7 +221,11 @@ async function startCluster(bins: PgBinaries): Promise<Cluster> {
       const deadline = Date.now() + READY_TIMEOUT_MS;
       let failed = false;
       while (!(await canConnect(url))) {
-        if (/FATAL|PANIC/.test(tail(logFile, 50))) {
+        // Our own polls log "the database system is starting up" as FATAL: only other fatal lines mean failure.
+        const fatal = tail(logFile, 50)
+          .split('\n')
+          .filter((line) => /FATAL|PANIC/.test(line) && !/starting up|not yet accepting connections/.test(line));
+        if (fatal.length > 0) {
           failed = true;
           break;
         }
