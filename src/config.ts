@@ -64,6 +64,8 @@ export interface FunctionsConfig {
   workerPollMs: number;
   /** How long a claimed event belongs to its worker; a crashed worker's events are delivered again after it (`STRATA_WORKER_LEASE_MS`). @default 60000 */
   leaseMs: number;
+  /** Delivered trigger events and schedule ledger rows older than this are deleted; 0 keeps them (`STRATA_OUTBOX_RETENTION_DAYS`). @default 7 days */
+  retentionMs: number;
   /** Serve the API as REST under /rest, with /rest/openapi.json (`STRATA_REST`). @default true */
   rest: boolean;
   /** `APP_*` environment variables, for app code (webhook URLs and secrets...), which must not read the environment itself. @default {} */
@@ -142,7 +144,7 @@ export interface RealtimeConfig {
   slowConsumerGraceMs: number;
   /** Recent events kept to replay to a subscription resumed with `after`; 0 turns replay off (`STRATA_REALTIME_REPLAY_SIZE`). @default 10000 */
   replayBufferSize: number;
-  /** Rows per subscription remembered to send `leaving`/`DELETED` for; the oldest is forgotten first (`STRATA_REALTIME_TRACKED_ROWS`). @default 10000 */
+  /** Rows per subscription remembered to send `leaving`/`DELETED` for (about 100 bytes each); the oldest is forgotten first (`STRATA_REALTIME_TRACKED_ROWS`). @default 1000 */
   trackedRowsPerSubscription: number;
 }
 
@@ -298,7 +300,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       queueSize: int('STRATA_REALTIME_QUEUE_SIZE', 256, 1),
       slowConsumerGraceMs: int('STRATA_REALTIME_SLOW_GRACE_MS', 5000, 1),
       replayBufferSize: int('STRATA_REALTIME_REPLAY_SIZE', 10_000, 0),
-      trackedRowsPerSubscription: int('STRATA_REALTIME_TRACKED_ROWS', 10_000, 1),
+      trackedRowsPerSubscription: int('STRATA_REALTIME_TRACKED_ROWS', 1000, 1),
     },
     storage: readStorageConfig(env, mode, cacheDir, { int, bool }, problems),
     functions: {
@@ -306,6 +308,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       workerConcurrency: int('STRATA_WORKER_CONCURRENCY', 4, 1),
       workerPollMs: int('STRATA_WORKER_POLL_MS', 1000, 10),
       leaseMs: int('STRATA_WORKER_LEASE_MS', 60_000, 1000),
+      retentionMs: int('STRATA_OUTBOX_RETENTION_DAYS', 7, 0) * 86_400_000,
       rest: bool('STRATA_REST', true),
       appEnv: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('APP_') && e[1] !== undefined)),
     },

@@ -32,7 +32,8 @@ export function matchesRule(ctx: Context, delegate: string, idFields: string[], 
         const visible = new Set(found.map(keyOf));
         return rows.map((r) => visible.has(keyOf(r)));
       },
-      { cacheKeyFn: keyOf },
+      // Batch within a tick, never cache: a subscription keeps one context for many events, and rows change between them.
+      { cacheKeyFn: keyOf, cache: false },
     );
     byRule.set(cacheKey, loader);
   }

@@ -30,7 +30,7 @@ export interface ChangeFeedOptions {
   queueSize?: number;
   /** How long a subscription may stay above `queueSize` before it overflows. @default 5000 */
   slowGraceMs?: number;
-  /** Rows tracked per subscription. @default 10000 */
+  /** Rows tracked per subscription. @default 1000 */
   trackedRows?: number;
   log: Logger;
 }
@@ -79,7 +79,7 @@ export class ChangeFeed {
       () => this.leave(group, member),
     );
     const kinds = options.kinds ? new Set<ChangeKind>(options.kinds) : null;
-    const member = new SubscriberView(group.spec, queue, kinds, this.options.trackedRows ?? 10_000, this.options.hub.ordinal);
+    const member = new SubscriberView(group.spec, queue, kinds, this.options.trackedRows ?? 1000, this.options.hub.ordinal);
     if (replay.length) member.held = [];
     group.members.add(member);
     if (replay.length) this.replay(member, replay, options.after!.space);
