@@ -50,7 +50,7 @@ process.on('message', async (message: Message) => {
     sampler = setInterval(() => {
       const now = process.memoryUsage();
       peak = { rss: Math.max(peak.rss, now.rss), heapUsed: Math.max(peak.heapUsed, now.heapUsed), arrayBuffers: Math.max(peak.arrayBuffers, now.arrayBuffers) };
-    }, 10);
+    }, 20);
     process.send!({ type: 'watching', baseline, heapUsed: start.heapUsed, arrayBuffers: start.arrayBuffers });
   }
   if (message.type === 'report') {

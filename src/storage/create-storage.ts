@@ -30,7 +30,7 @@ export interface CreateStorageOptions {
   log: Logger;
   /** @default the system clock */
   now?: () => Date;
-  /** S3 client to use instead of one built from the config (tests). */
+  /** S3 client to use instead of one built from the config (tests). @default built from `config` */
   client?: S3Client;
 }
 

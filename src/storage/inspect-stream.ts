@@ -6,7 +6,7 @@ import { SNIFF_BYTES, sniffContentType } from './content-types.ts';
 export interface InspectOptions {
   /** Bytes allowed; one more fails the stream with PAYLOAD_TOO_LARGE. */
   maxBytes: number;
-  /** The type the client claimed. */
+  /** The type the client claimed (only used for text types, which have no magic numbers). @default none */
   declared?: string | null;
   allowlist: string[];
 }

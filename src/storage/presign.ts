@@ -38,8 +38,9 @@ export async function presignPut(storage: Storage, key: string, contentType: str
 }
 
 export interface PresignGetOptions {
-  /** Sets the response's Content-Disposition (signed URLs only). */
+  /** Sets the response's Content-Disposition (signed URLs only). @default the object's own (none) */
   disposition?: string;
+  /** Sets the response's Content-Type. @default the object's own */
   contentType?: string;
 }
 

@@ -12,7 +12,7 @@ import { isMissingObject } from './storage-errors.ts';
 export interface DeclaredUpload {
   size: number;
   contentType: string;
-  /** SHA-256 hex, when the client gave one. */
+  /** SHA-256 hex, when the client gave one. @default none (computed) */
   checksum?: string | null;
 }
 

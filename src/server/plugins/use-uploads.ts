@@ -7,11 +7,11 @@ import { discardUnkept, type ReceivedMultipart, receiveMultipart } from '../../s
 import { observeFileDeletions } from '../../storage/observe-deletions.ts';
 
 export interface UseUploadsOptions {
-  /** The app's storage; null refuses multipart requests (415). */
+  /** The app's storage; null refuses multipart requests (415). Required: pass null explicitly. */
   storage: Storage | null;
   /** The GraphQL endpoint (`config.graphqlPath`). @default /graphql */
   graphqlPath?: string;
-  /** Headers proving a preflighted request, as CSRF prevention requires them. */
+  /** Headers proving a preflighted request, the list CSRF prevention uses. Required. */
   preflightHeaders: string[];
 }
 

@@ -2,6 +2,7 @@ import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import { createRow } from '../../schema/writes/row-writes.ts';
 import { runWrite } from '../../schema/writes/run-write.ts';
+import { cleanFileName } from '../content-types.ts';
 import { removeQuietly } from '../put-stream.ts';
 import { StagedUpload } from '../staged-upload.ts';
 import { toStorageError } from '../storage-errors.ts';
@@ -42,7 +43,7 @@ export async function uploadFile(fs: FileSchema, ctx: Context, query: object, ar
   let row;
   try {
     row = await runWrite(fs.gen, ctx, (s) =>
-      createRow(s, model, clientColumns(fs, args.name?.trim() || upload.originalName, args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'ACTIVE', visibility })),
+      createRow(s, model, clientColumns(fs, args.name?.trim() ? cleanFileName(args.name) : upload.originalName, args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'ACTIVE', visibility })),
     );
   } catch (error) {
     if (key !== staged) await removeQuietly(storage, key);
