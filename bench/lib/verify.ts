@@ -79,7 +79,7 @@ export async function verifyPeers(urls: Partial<Record<PeerName, string>>, scale
       const answers: { peer: PeerName; value: unknown }[] = [];
       for (const peer of peers) {
         const request = peerRequest(peer, op, call.vars, now);
-        const body = request.body.replaceAll(UNIQUE, `v${nonce}${peer[0]}${i}`);
+        const body = request.body.replaceAll(UNIQUE, `v${nonce}p${peers.indexOf(peer)}n${i}`);
         const response = await fetch(urls[peer] + request.path, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

@@ -89,7 +89,8 @@ const datasourceBlock = /^[ \t]*datasource\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/m;
  * comes from config (Prisma 7 keeps URLs out of schemas), and the provider
  * follows that URL so one schema serves SQLite and PostgreSQL. Without a
  * `provider`, the schema's own is kept. An auth-capable user model gets
- * Strata's auth tables appended (see docs/auth.md).
+ * Strata's auth tables appended (see docs/auth.md); every schema gets the
+ * trigger outbox and schedule tables (see docs/custom-logic.md).
  */
 export function prepareSchema(source: string, provider?: 'sqlite' | 'postgresql', options: PrepareSchemaOptions = {}): PreparedSchema {
   const original = readSchemaText(source);

@@ -117,13 +117,13 @@ export function createFunctions(options: CreateFunctionsOptions): Functions {
       return [http, ...(config.functions.rest ? useRest({ docs: config.mode !== 'production' }) : [])];
     },
     createWorker(overrides = {}) {
-      const { workerConcurrency: concurrency, workerPollMs: pollMs, leaseMs } = config.functions;
-      const worker = new DeliveryWorker({ concurrency, pollMs, leaseMs, ...overrides, store: outbox, triggers, context: systemContext, log });
+      const { workerConcurrency: concurrency, workerPollMs: pollMs, leaseMs, retentionMs } = config.functions;
+      const worker = new DeliveryWorker({ concurrency, pollMs, leaseMs, retentionMs, ...overrides, store: outbox, triggers, context: systemContext, log });
       workers.add(worker);
       return worker;
     },
     createScheduler(overrides = {}) {
-      const scheduler = new Scheduler({ ...overrides, prisma, schedules: logic.schedules, context: systemContext, log });
+      const scheduler = new Scheduler({ retentionMs: config.functions.retentionMs, ...overrides, prisma, schedules: logic.schedules, context: systemContext, log });
       schedulers.add(scheduler);
       return scheduler;
     },

@@ -28,7 +28,11 @@ export interface DeliveryWorkerOptions {
   pollMs?: number;
   /** How long `stop()` waits for running handlers. @default 10000 */
   stopGraceMs?: number;
+  /** Delivered events older than this are deleted (checked hourly by a running worker); 0 keeps them. @default 0 */
+  retentionMs?: number;
 }
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -61,6 +65,7 @@ export class DeliveryWorker {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | undefined;
+  private lastPrune = 0;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.id = options.id ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -102,8 +107,19 @@ export class DeliveryWorker {
     clearTimeout(timer);
   }
 
+  /** Deletes delivered events older than the retention; returns how many. */
+  async prune(now: Date = this.clock.now()): Promise<number> {
+    const { retentionMs = 0 } = this.options;
+    if (retentionMs <= 0) return 0;
+    this.lastPrune = now.getTime();
+    return this.options.store.pruneDelivered(new Date(now.getTime() - retentionMs));
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
+      if (this.clock.now().getTime() - this.lastPrune >= PRUNE_EVERY_MS) {
+        await this.prune().catch((error) => this.options.log.error({ err: error }, 'delivery worker: pruning delivered events failed'));
+      }
       const free = this.concurrency - this.inFlight.size;
       if (free > 0) {
         try {

@@ -96,6 +96,11 @@ export class OutboxStore {
     return done.count === 1 ? this.table.findUnique({ where: { id } }) : null;
   }
 
+  /** Deletes delivered events finished before `before`; returns how many. Dead letters stay until retried or removed by hand. */
+  async pruneDelivered(before: Date): Promise<number> {
+    return (await this.table.deleteMany({ where: { status: 'delivered', finishedAt: { lt: before } } })).count;
+  }
+
   /** Counts by status (admin overview, tests). */
   async counts(): Promise<Record<'pending' | 'delivered' | 'dead', number>> {
     const groups: { status: string; _count: { _all: number } }[] = await this.table.groupBy({ by: ['status'], _count: { _all: true } });

@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   id?: string;
   /** Longest timer between checks (clock jumps, sleeping machines). @default 60000 */
   maxWaitMs?: number;
+  /** Ledger rows of ticks older than this are deleted (at most hourly); 0 keeps them. @default 0 */
+  retentionMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000;
@@ -48,6 +50,7 @@ export class Scheduler {
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private active = false;
+  private lastPrune = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.id = options.id ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -86,12 +89,15 @@ export class Scheduler {
     this.arm();
   }
 
-  /** Stops the timer, aborts running schedules' signals and waits for them. */
+  /** Stops the timer, aborts running schedules' signals and waits for them (at most 10 s). */
   async stop(): Promise<void> {
     this.active = false;
     clearTimeout(this.timer);
     this.stopping.abort();
-    await Promise.allSettled([...this.running]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, 10_000)));
+    await Promise.race([Promise.allSettled([...this.running]), grace]);
+    clearTimeout(timer);
   }
 
   private arm(): void {
@@ -100,10 +106,20 @@ export class Scheduler {
     const next = Math.min(...this.options.schedules.map((s) => nextTick(s, now).getTime()));
     const wait = Math.max(0, Math.min(next - now.getTime(), this.options.maxWaitMs ?? 60_000));
     this.timer = setTimeout(() => {
-      void this.tick()
+      void this.prune()
+        .then(() => this.tick())
         .catch((error) => this.options.log.error({ err: error }, 'scheduler: checking schedules failed'))
         .finally(() => this.arm());
     }, wait);
+  }
+
+  /** Deletes ledger rows older than the retention, at most once an hour; returns how many. */
+  async prune(now: Date = this.clock.now()): Promise<number> {
+    const { retentionMs = 0, prisma } = this.options;
+    if (retentionMs <= 0 || now.getTime() - this.lastPrune < 3_600_000) return 0;
+    this.lastPrune = now.getTime();
+    const names = this.options.schedules.map((s) => s.name);
+    return (await prisma.strataScheduleRun.deleteMany({ where: { name: { in: names }, tick: { lt: new Date(now.getTime() - retentionMs) } } })).count;
   }
 
   /** Inserts the tick's ledger row; false when another instance already did. */

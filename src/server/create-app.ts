@@ -88,7 +88,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     throw error;
   }
   // Realtime is created below; functions reach it only at run time.
-  const functions = createFunctions({ config, logic, prisma: db.prisma, log, changes: () => realtime, viewerFor: (request, server) => auth.viewerForRequest(request, server) });
+  const functions = createFunctions({
+    config,
+    logic,
+    prisma: db.prisma,
+    log,
+    changes: () => realtime,
+    viewerFor: (request, server) => auth.viewerForRequest(request, server),
+    services: () => ({ storage: storage ?? undefined }),
+  });
   const schema = applyOperationRules(
     buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, auth, hooks: functions.hooks, extend: (gen) => functions.extend(gen), storage }),
   );

@@ -83,6 +83,23 @@ describe.each(providers)('scheduled functions on %s', (provider) => {
     expect(ledger.map((r: any) => r.error)).toEqual(['the run failed (details in the server log)', 'the run failed (details in the server log)']);
   });
 
+  it('prunes ledger rows past the retention, at most once an hour', async () => {
+    control.everyMinute = () => {};
+    const clock = manualClock(base);
+    const scheduler = t.app.functions.createScheduler({ clock, retentionMs: 120_000 });
+    for (let minute = 0; minute < 4; minute++) {
+      clock.advance(60_000);
+      await scheduler.tick();
+    }
+    const ledger = () => t.prisma.strataScheduleRun.count({ where: { tick: { gte: new Date(base) } } });
+    expect(await ledger()).toBe(4);
+    // Also removes what the earlier tests left, all older.
+    expect(await scheduler.prune()).toBeGreaterThanOrEqual(2);
+    expect(await ledger()).toBe(2);
+    clock.advance(120_000);
+    expect(await scheduler.prune()).toBe(0);
+  });
+
   it('writes through the pipeline as the system viewer', async () => {
     const author = await t.prisma.user.create({ data: { email: `scheduled-${base}@example.com` } });
     control.everyMinute = ({ write }) => write((w) => w.create('Post', { slug: `scheduled-${base}`, title: 'Scheduled', authorId: author.id }));

@@ -237,6 +237,24 @@ describe.each(providers)('event triggers on %s', (provider) => {
     }
   });
 
+  it('prunes delivered events past the retention, keeping pending ones and dead letters', async () => {
+    control.postChanges = (event) => {
+      if (event.row.title === 'poison') throw new Error('no');
+    };
+    await createPost('kept pending');
+    await createPost('poison');
+    await createPost('delivered');
+    const clock = manualClock(Date.now() + 1000);
+    const worker = t.app.functions.createWorker({ clock, retentionMs: 86_400_000, concurrency: 1 });
+    const pending = (await outbox())[0];
+    await t.prisma.strataOutbox.update({ where: { id: pending.id }, data: { availableAt: new Date(clock.now().getTime() + 10 * 86_400_000) } });
+    for (let i = 0; i < 6; i++, clock.advance(60_000)) await worker.pollOnce();
+    expect((await outbox()).map((r: any) => r.status)).toEqual(['pending', 'dead', 'delivered']);
+    expect(await worker.prune(new Date(clock.now().getTime() + 3_600_000))).toBe(0);
+    expect(await worker.prune(new Date(clock.now().getTime() + 86_400_000 + 60_000))).toBe(1);
+    expect((await outbox()).map((r: any) => r.status)).toEqual(['pending', 'dead']);
+  });
+
   it('delivers webhooks as signed POSTs with the idempotency key, retrying a failed answer', async () => {
     receiver.received.length = 0;
     receiver.statuses.push(500);
