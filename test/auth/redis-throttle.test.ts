@@ -3,7 +3,7 @@ import { RedisRateLimiter } from '../../src/auth/throttle/redis-rate-limiter.ts'
 import { providers } from '../support/databases.ts';
 import { registerUser, SIGN_IN } from './support/auth-helpers.ts';
 import { type AuthTestApp, createAuthTestApp } from './support/auth-test-app.ts';
-import { hasRedis, startRedis } from './support/redis-server.ts';
+import { hasRedis, startRedis } from '../support/redis-server.ts';
 
 describe.skipIf(!hasRedis)('throttling counters in Redis', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;

@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForLine } from '../support/wait-for-line.ts';
 
 const run = promisify(execFile);
 const bin = path.resolve('bin/strata.js');
@@ -24,22 +25,6 @@ model Gadget {
 }
 `;
 
-/** Resolves with the first stdout line matching `pattern` (no sleeps: waits on output events). */
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = buffer.match(pattern);
-      if (match) {
-        child.stdout!.off('data', onData);
-        resolve(match);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`strata exited with ${code} before printing ${pattern}:\n${buffer}`)));
-  });
-}
 
 const adminSecret = 'a-test-admin-secret-that-is-long-enough';
 

@@ -4,7 +4,7 @@ import { decodeValue, encodeValue } from '../../src/realtime/event-codec.ts';
 import { type MatchField, matchRow } from '../../src/realtime/match-row.ts';
 import { ReplayBuffer } from '../../src/realtime/replay-buffer.ts';
 import { SubscriberQueue } from '../../src/realtime/subscriber-queue.ts';
-import { deferred } from './support/deferred.ts';
+import { deferred } from '../support/deferred.ts';
 
 const fields = new Map<string, MatchField>([
   ['id', { kind: 'scalar', type: 'Int', isList: false }],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../support/databases.ts';
-import { deferred } from './support/deferred.ts';
+import { deferred } from '../support/deferred.ts';
 import { createRealtimeDatabase, type Instance, startInstance } from './support/realtime-instance.ts';
 import { wsClient } from './support/ws-client.ts';
 

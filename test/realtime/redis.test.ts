@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgAdminUrl, type TestDatabase } from '../support/databases.ts';
-import { deferred } from './support/deferred.ts';
+import { deferred } from '../support/deferred.ts';
 import { postGraphQL } from './support/http.ts';
 import { createRealtimeDatabase, type Instance, startInstance } from './support/realtime-instance.ts';
-import { REDIS_BIN, startRedis, type TestRedis } from './support/redis-server.ts';
+import { hasRedis, startRedis, type TestRedis } from '../support/redis-server.ts';
 import { type TestWsClient, wsClient } from './support/ws-client.ts';
 
 const CHANGED = 'subscription ($after: String) { postChanged(after: $after) { kind cursor node { title views rating createdAt } } }';
@@ -36,7 +35,7 @@ function capturingLogger() {
 }
 
 // Two instances, two ports, one Redis, one database (PostgreSQL when available, else a shared SQLite file).
-describe.skipIf(!existsSync(REDIS_BIN))('pub/sub across instances through Redis', () => {
+describe.skipIf(!hasRedis)('pub/sub across instances through Redis', () => {
   let redis: TestRedis;
   let db: TestDatabase;
   let a: Instance;

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForLine } from '../support/wait-for-line.ts';
 
 const bin = path.resolve('bin/strata.js');
 const adminSecret = 'a-test-admin-secret-that-is-long-enough';
@@ -32,21 +33,6 @@ model Attachment {
 }
 `;
 
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = buffer.match(pattern);
-      if (match) {
-        child.stdout!.off('data', onData);
-        resolve(match);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`strata exited with ${code} before printing ${pattern}:\n${buffer}`)));
-  });
-}
 
 describe('strata dev with a file model', () => {
   let dir: string;

@@ -5,6 +5,13 @@ import { aggregateOps, names } from '../naming.ts';
 import { graphqlScalar } from '../scalars.ts';
 import type { ScalarFilters } from './filters.ts';
 
+/** `AND`, `OR` and `NOT` over lists of the same filter. */
+const logical = (name: string): FieldSpecs => ({
+  AND: { type: name, list: true },
+  OR: { type: name, list: true },
+  NOT: { type: name, list: true },
+});
+
 const unorderable = new Set(['Json', 'Bytes']);
 
 /** Where, unique-where, order-by and group-by inputs of each model. */
@@ -19,11 +26,7 @@ export class ModelFilters {
   where(model: DmmfModel): string {
     const name = names.where(model.name);
     return this.registry.define(name, () => {
-      const specs: FieldSpecs = {
-        AND: { type: name, list: true },
-        OR: { type: name, list: true },
-        NOT: { type: name, list: true },
-      };
+      const specs = logical(name);
       for (const field of scalarFields(model)) {
         if (field.isList && field.type === 'Json') continue; // Json lists: no filter yet
         const isEnum = field.kind === 'enum';
@@ -112,11 +115,7 @@ export class ModelFilters {
   having(model: DmmfModel): string {
     const name = names.having(model.name);
     return this.registry.define(name, () => {
-      const specs: FieldSpecs = {
-        AND: { type: name, list: true },
-        OR: { type: name, list: true },
-        NOT: { type: name, list: true },
-      };
+      const specs = logical(name);
       for (const field of scalarFields(model)) {
         if (!field.isList) specs[field.name] = { type: this.filters.aggregates(field.type, field.kind === 'enum') };
       }

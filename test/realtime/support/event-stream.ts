@@ -1,4 +1,4 @@
-import { deferred, within } from './deferred.ts';
+import { deferred, within } from '../../support/deferred.ts';
 
 /**
  * What one subscription received, read in order: `next()` waits for the next

@@ -1,5 +1,5 @@
 import WebSocket, { type ClientOptions } from 'ws';
-import { deferred, within } from './deferred.ts';
+import { deferred, within } from '../../support/deferred.ts';
 import { EventStream } from './event-stream.ts';
 
 /** A bare graphql-transport-ws socket, for protocol-level tests (timeouts, pings, payload size, slow reads). */

@@ -1,6 +1,6 @@
 import { type Client, type ClientOptions, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { deferred, within } from './deferred.ts';
+import { deferred, within } from '../../support/deferred.ts';
 import { EventStream } from './event-stream.ts';
 
 export interface TestWsClient {

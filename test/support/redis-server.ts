@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { within } from './deferred.ts';
 
@@ -61,4 +62,4 @@ export async function startRedis(): Promise<TestRedis> {
 }
 
 /** Whether the Redis binary is installed (the Redis tests are skipped without it). */
-export { REDIS_BIN };
+export const hasRedis = existsSync(REDIS_BIN);
