@@ -1,4 +1,4 @@
-import { queryFromInfo } from '@pothos/plugin-prisma';
+import { getRefFromModel, queryFromInfo } from '@pothos/plugin-prisma';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context.ts';
 import { AppError } from '../../errors.ts';
@@ -41,7 +41,7 @@ function subscribeToModel(gen: Generator, model: DmmfModel, args: ChangedArgs, c
   }
   const clientWhere = secureWhere(gen, ctx, model, gen.registry.toPrisma(args.where ?? undefined, gen.filters.where(model)));
   const where = and(clientWhere, filter);
-  const query = queryFromInfo({ context: ctx, info, typeName: model.name, path: ['node'] }) as Record<string, unknown>;
+  const query = queryFromInfo({ context: ctx, info, typeName: names.objectType(model.name), path: ['node'] }) as Record<string, unknown>;
   const spec = createGroupSpec(model, gen.datamodel.provider, ctx.prisma, where, query);
   return realtime.feed.subscribe(spec, {
     kinds: args.kinds?.length ? args.kinds : null,
@@ -68,7 +68,7 @@ export function defineSubscriptions(gen: Generator): void {
       fields: (t: any) => ({
         kind: t.field({ type: kind, resolve: (p: { kind: ChangeKind }) => p.kind }),
         node: t.field({
-          type: model.name,
+          type: getRefFromModel(model.name, builder),
           description: 'The row as the subscriber may see it now; for `leaving` changes, as it was last sent (or last visible).',
           resolve: (p: { node: unknown }) => p.node,
         }),
