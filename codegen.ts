@@ -23,6 +23,7 @@ const config: CodegenConfig = {
           BigInt: 'string',
           Decimal: 'string',
           Bytes: 'string',
+          Upload: 'File',
         },
       },
     },
