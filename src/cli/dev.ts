@@ -10,6 +10,7 @@ import { createLogger } from '../server/logger.ts';
 import { attachWebSocket, closeCodes, type WebSocketEndpoint } from '../realtime/ws/attach-websocket.ts';
 import { writeTypesAlias } from '../functions/write-types-alias.ts';
 import { startEmbeddedS3 } from '../storage/embedded-s3.ts';
+import { accessHint } from './access-hint.ts';
 import type { CliValues } from './main.ts';
 import { renderSdl, sdlPath, writeSdl } from './sdl.ts';
 
@@ -55,6 +56,7 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
   console.log(`Strata dev server on ${where} (${first.executedSteps} schema steps applied)`);
   console.log(`GraphQL API and GraphiQL: ${server.url}${config.graphqlPath}`);
   console.log(`Watching ${config.schemaPath} for changes`);
+  for (const line of accessHint(config, current!.auth.oauth !== null)) console.log(line);
   if (s3) console.log(`File storage: embedded S3 (s3rver, development only) at ${s3.endpoint}, bucket ${s3.bucket}, objects in ${s3.directory}`);
 
   let queued: NodeJS.Timeout | undefined;

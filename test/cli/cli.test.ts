@@ -50,7 +50,10 @@ describe('the strata CLI', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
-      const [, url] = await waitForLine(child, /GraphiQL: (http:\/\/127\.0\.0\.1:\d+\/graphql)/);
+      // No rules and no user model: dev says how to get in, without printing the secret.
+      const [, url, hint] = await waitForLine(child, /GraphiQL: (http:\/\/127\.0\.0\.1:\d+\/graphql)[\s\S]*?(Full access: .*)/);
+      expect(hint).toMatch(/x-strata-admin-secret/);
+      expect(hint).not.toContain(adminSecret);
       const created = await post(url, 'mutation { createGadget(data: { label: "one" }) { id label } }');
       expect(created.data.createGadget.label).toBe('one');
       const reloaded = waitForLine(child, /API reloaded/);
