@@ -13,8 +13,9 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { type BenchOptions, parseBenchArgs, usage } from './lib/args.ts';
 import { type Cluster, startCluster } from './lib/cluster.ts';
-import { dbCounters, openMonitor, PGBENCH_DB, postmasterPid, preparePgbench, prepareDatabase, BENCH_DB } from './lib/database.ts';
-import { machineCpu, runAutocannon, runPgbench, runWrk, type LoadResult } from './lib/load.ts';
+import { dbCounters, openMonitor, postmasterPid, prepareDatabase } from './lib/database.ts';
+import { runDatabaseCeiling } from './lib/ceiling.ts';
+import { machineCpu, runAutocannon, runWrk, type LoadResult } from './lib/load.ts';
 import type { PeerName } from './lib/operations.ts';
 import { type Peer, type PeerEnv, startPostGraphile, startRaw, startStrata } from './lib/peers.ts';
 import { renderMarkdown } from './lib/report.ts';
@@ -22,7 +23,7 @@ import { workloads, writeRequestFiles } from './lib/requests.ts';
 import { type BenchResults, type PgbenchSummary, type RunSample, summarise, type WorkloadResult } from './lib/summary.ts';
 import { ensureTools, type Tools } from './lib/tools.ts';
 import { verifyPeers } from './lib/verify.ts';
-import { log, median, postgresCpuSeconds, processCpuSeconds, sleep, spreadPercent } from './lib/util.ts';
+import { log, postgresCpuSeconds, processCpuSeconds, sleep } from './lib/util.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);
@@ -133,32 +134,6 @@ async function runWorkload(ctx: Context, id: string, title: string): Promise<Wor
   return result;
 }
 
-async function runPgbenchCeiling(ctx: Context): Promise<PgbenchSummary[]> {
-  const { options, cluster } = ctx;
-  log('pgbench: initialising its own database (scale 10)');
-  await preparePgbench(cluster, 10);
-  // The DB's own cost of Q1's row: the same point select on "Post", prepared.
-  const script = path.join(path.dirname(cluster.dataDir), 'q1.sql');
-  writeFileSync(script, `\\set id random(1, ${options.scale.posts})\nSELECT id, slug, title, body, status, published, rating, views, "createdAt", "authorId" FROM "Post" WHERE id = :id;\n`);
-  const kinds = [
-    { label: '`-S -M prepared` (built-in select-only, pgbench scale 10)', db: PGBENCH_DB, args: ['-S'] },
-    { label: 'Q1\'s row: point select on "Post", `-M prepared`', db: BENCH_DB, args: ['-f', script] },
-  ];
-  const out: PgbenchSummary[] = [];
-  for (const kind of kinds) {
-    const summary: PgbenchSummary = { label: kind.label, byConnections: {} };
-    for (const connections of options.connections) {
-      const runs = [];
-      for (let round = 1; round <= options.rounds; round++) runs.push(await runPgbench(cluster, kind.db, kind.args, connections, options.duration));
-      const tps = runs.map((r) => r.tps);
-      summary.byConnections[String(connections)] = { tps: median(tps), tpsSpreadPct: spreadPercent(tps), latencyMs: median(runs.map((r) => r.latencyMs)), runs };
-      log(`pgbench ${kind.args.join(' ')} c${connections}: ${median(tps).toFixed(0)} tps`);
-    }
-    out.push(summary);
-  }
-  return out;
-}
-
 function estimateSeconds(o: BenchOptions): number {
   const peers = o.peers.length;
   const perConn = peers * (o.warmup + o.duration) + (o.rounds - 1) * peers * (o.warmupEveryRound ? o.warmup + o.duration : o.duration);
@@ -234,10 +209,18 @@ async function main(): Promise<number> {
     let pgbench: PgbenchSummary[] = [];
     const results: Record<string, WorkloadResult> = {};
     const pgVersion = (await monitor.query('SHOW server_version')).rows[0].server_version as string;
+    // What else ran on the machine: the 1-minute load average before the load and at the end.
+    const loadBefore = os.loadavg()[0];
     const output = (): BenchResults => ({
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim(), memoryGb: Math.round(os.totalmem() / 2 ** 30), kernel: `${os.type()} ${os.release()}` },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model.trim(),
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        kernel: `${os.type()} ${os.release()}`,
+        loadAverage: { before: Number(loadBefore.toFixed(2)), after: Number(os.loadavg()[0].toFixed(2)) },
+      },
       versions: {
         ...Object.fromEntries(peers.map((p) => [`${p.name} on Node`, p.node.version])),
         PostgreSQL: pgVersion,
@@ -259,7 +242,7 @@ async function main(): Promise<number> {
       durationSeconds: (Date.now() - started) / 1000,
     });
     try {
-      if (options.pgbench) pgbench = await runPgbenchCeiling(ctx);
+      if (options.pgbench) pgbench = await runDatabaseCeiling(cluster, options);
       const titles = new Map(workloads().map((w) => [w.id, w.title]));
       for (const id of options.workloads) results[id] = await runWorkload(ctx, id, titles.get(id)!);
     } catch (error) {

@@ -20,7 +20,8 @@ export function renderMarkdown(results: BenchResults, peers: PeerName[]): string
   out.push('```sh', results.command, '```', '');
   out.push(
     `- Machine: ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memoryGb} GB RAM, ${results.machine.kernel}; ` +
-      'load generator, peers and PostgreSQL share these cores.',
+      'load generator, peers and PostgreSQL share these cores' +
+      (results.machine.loadAverage ? ` (1-minute load average ${(results.machine.loadAverage as { before: number }).before} before the runs, ${(results.machine.loadAverage as { after: number }).after} at the end).` : '.'),
   );
   out.push(`- Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   out.push(
