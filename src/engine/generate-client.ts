@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { PreparedSchema } from './prepare-schema.ts';
+import { clientPreviewFeatures, type PreparedSchema } from './prepare-schema.ts';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -35,6 +35,7 @@ generator client {
   provider     = "prisma-client"
   output       = "./client"
   moduleFormat = "esm"
+  previewFeatures = ${JSON.stringify(clientPreviewFeatures)}
 }
 
 generator pothos {

@@ -20,7 +20,12 @@ function packageVersion(name: string): string {
 }
 
 /** What a generated client depends on besides the schema: a cached client from other versions must not be reused. */
-const generatorVersions = ['prisma', '@prisma/client', '@pothos/plugin-prisma'].map((name) => `${name}@${packageVersion(name)}`).join('\n');
+/** Prisma Client preview features Strata generates with: `relationJoins` reads a nested selection in one statement (LATERAL joins on PostgreSQL). */
+export const clientPreviewFeatures = ['relationJoins'];
+const generatorVersions = ['prisma', '@prisma/client', '@pothos/plugin-prisma']
+  .map((name) => `${name}@${packageVersion(name)}`)
+  .concat(clientPreviewFeatures)
+  .join('\n');
 
 /** A user's Prisma schema, rewritten for Strata's own generators. */
 export interface PreparedSchema {

@@ -1,10 +1,15 @@
 import type { GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { allow, deny, rule, shield } from 'graphql-shield';
+import { createRequire } from 'node:module';
 import { isAdmin } from '../auth/viewer.ts';
 import type { Context } from '../context.ts';
 import { AppError } from '../errors.ts';
+
+// graphql-shield's ESM build imports `isUndefined` from node:util, which Node 23
+// removed; its CommonJS build looks it up only inside logic rules, which are not
+// used here, so loading that build keeps Strata running on every current Node.
+const { allow, deny, rule, shield } = createRequire(import.meta.url)('graphql-shield') as typeof import('graphql-shield');
 
 /**
  * Who may call a root field, declared in its `extensions.access`:

@@ -144,8 +144,9 @@ describe.each(providers)('graphql-ws subscriptions on %s', (provider) => {
     server.app.realtime.publish([{ model: 'Post', kind: 'CREATED', key: { id: post.id }, row: post }]);
     const results = await Promise.all(streams.map((s) => s.next()));
     expect(results[0].data.postChanged.node.author.email).toBe('author@example.com');
-    // The deep group: posts, their authors, the authors' posts; the flat group: posts.
-    expect(server.app.db.statements.count - before).toBe(4);
+    // The deep group reads posts, their authors and the authors' posts (one statement per level on
+    // SQLite, one joined statement on PostgreSQL); the flat group reads posts.
+    expect(server.app.db.statements.count - before).toBe(provider === 'postgresql' ? 2 : 4);
   });
 
   it('sends a row of a batch write as one event per row', async () => {
