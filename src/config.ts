@@ -16,6 +16,8 @@ export interface LimitsConfig {
   maxCost: number;
   /** Largest `take`/`first`/`last` a list may ask for; also the default page size cap. @default 100 */
   maxTake: number;
+  /** Largest GraphQL request body in bytes (multipart uploads have their own limits). @default 25000000 */
+  maxRequestBytes: number;
 }
 
 /** The whole configuration, read once from the environment by {@link loadConfig}. */
@@ -287,6 +289,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxTokens: int('STRATA_MAX_TOKENS', 5000, 10),
       maxCost: int('STRATA_MAX_COST', 5000, 1),
       maxTake: int('STRATA_MAX_TAKE', 100, 1),
+      maxRequestBytes: int('STRATA_MAX_REQUEST_BYTES', 25_000_000, 1024),
     },
     auth: readAuthConfig(env, mode, { host, port }, { int, bool }, problems),
     realtime: {

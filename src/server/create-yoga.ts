@@ -11,6 +11,7 @@ import type { Context, PrismaLike } from '../context.ts';
 import type { Functions } from '../functions/create-functions.ts';
 import { createMaskError } from './mask-error.ts';
 import { useAuth } from './plugins/use-auth.ts';
+import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
 import { useUploads } from './plugins/use-uploads.ts';
@@ -44,6 +45,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
     graphiql: config.graphiql ? { title: 'Strata', shouldPersistHeaders: true } : false,
     landingPage: false,
     logging: log.child({ component: 'yoga' }),
+    // useBodyLimit below enforces it without piping every body through a stream.
+    maxRequestBodySize: false,
     maskedErrors: { maskError: createMaskError(log) },
     // In-process callers (tests, internal jobs) may pass a viewer as server context; HTTP requests cannot.
     // Credentials (admin secret, bearer token, session cookie) resolve once per request; bad explicit ones fail it with UNAUTHENTICATED.
@@ -65,6 +68,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       useCSRFPrevention({ requestHeaders: csrfHeaders }),
       // Streams multipart files to S3 before yoga's parser would buffer them; only preflighted requests, as CSRF prevention demands.
       useUploads({ storage, graphqlPath: config.graphqlPath, preflightHeaders: csrfHeaders }),
+      // Bodies over the limit fail before they are parsed; after uploads, which replace multipart bodies.
+      useBodyLimit(config.limits.maxRequestBytes),
       // Reject oversized or abusive documents during validation, before execution.
       useQueryLimits(config),
     ],
