@@ -63,6 +63,7 @@ function guardedScalar(gen: Generator, t: any, model: DmmfModel, field: DmmfFiel
     type: outputType(gen, field),
     nullable: true,
     description: describe(field.documentation),
+    select: { [field.name]: true },
     resolve: async (row: Record<string, unknown>, _args: unknown, ctx: Context) => {
       const visible = await matchesRule(ctx, delegateName(model.name), idFields(model), policy.readField(ctx, field.name), row);
       return visible ? row[field.name] : null;
@@ -72,7 +73,8 @@ function guardedScalar(gen: Generator, t: any, model: DmmfModel, field: DmmfFiel
 
 /**
  * The object type of a model: its scalars, its relations (loaded with the
- * parent query by plugin-prisma, so nesting adds one statement per level),
+ * parent query by plugin-prisma: one joined statement on PostgreSQL, one
+ * statement per level on SQLite),
  * and `_count` of its to-many relations. Row and field rules apply at every
  * depth: lists are filtered in SQL, to-one targets and guarded fields are
  * checked in batches.
@@ -84,6 +86,8 @@ export function defineModelObject(gen: Generator, model: DmmfModel): void {
   gen.builder.prismaObject(model.name, {
     // A model named like a type GraphQL or Strata owns (`Query`) gets another GraphQL name.
     name: names.objectType(model.name),
+    // Select mode: a query reads the key (rules check rows by it) and the columns its selection asks for.
+    select: Object.fromEntries(idFields(model).map((f) => [f, true])),
     description: describe(model.documentation),
     fields: (t: any) => {
       const fields: Record<string, unknown> = {};
