@@ -49,17 +49,6 @@ describe.each(providers)('N+1 on %s', (provider) => {
     expect(statements).toBe(reads(4));
   });
 
-  it('reads the key and the selected columns only, not whole rows', async () => {
-    const log = t.app.db.statements.log;
-    const from = log.length;
-    ok(await t.gql('{ posts(take: 1) { title comments(take: 1) { body } } }'));
-    const sql = log.slice(from).join('\n').replace(/[`"]/g, '');
-    expect(sql).toMatch(/\.title\b/);
-    expect(sql).toMatch(/\.body\b/);
-    // Columns nobody asked for stay in the database.
-    expect(sql).not.toMatch(/\.(slug|views|rating|metadata|authorId)\b/);
-  });
-
   it('keeps one statement per level when to-many fields take arguments and _count', async () => {
     const q = '{ users { posts(where: { slug: { equals: "p1" } }, orderBy: [{ id: desc }], take: 1) { comments(take: 1) { author { email } } _count { comments } } } }';
     const { data, statements } = await measure('users/posts(args)/comments(args)/author + _count', q);

@@ -63,7 +63,6 @@ function guardedScalar(gen: Generator, t: any, model: DmmfModel, field: DmmfFiel
     type: outputType(gen, field),
     nullable: true,
     description: describe(field.documentation),
-    select: { [field.name]: true },
     resolve: async (row: Record<string, unknown>, _args: unknown, ctx: Context) => {
       const visible = await matchesRule(ctx, delegateName(model.name), idFields(model), policy.readField(ctx, field.name), row);
       return visible ? row[field.name] : null;
@@ -86,8 +85,6 @@ export function defineModelObject(gen: Generator, model: DmmfModel): void {
   gen.builder.prismaObject(model.name, {
     // A model named like a type GraphQL or Strata owns (`Query`) gets another GraphQL name.
     name: names.objectType(model.name),
-    // Select mode: a query reads the key (rules check rows by it) and the columns its selection asks for.
-    select: Object.fromEntries(idFields(model).map((f) => [f, true])),
     description: describe(model.documentation),
     fields: (t: any) => {
       const fields: Record<string, unknown> = {};

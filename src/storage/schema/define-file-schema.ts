@@ -1,6 +1,5 @@
 import type { Context } from '../../context.ts';
 import type { Generator } from '../../schema/generator.ts';
-import { scalarFields } from '../../schema/dmmf.ts';
 import { graphqlScalar } from '../../schema/scalars.ts';
 import type { Storage } from '../create-storage.ts';
 import { findFileModel } from '../file-model.ts';
@@ -72,8 +71,6 @@ export function defineFileSchema(gen: Generator, storage: Storage | null | undef
       nullable: true,
       description: 'Download URL: permanent for public files, presigned and short-lived for private ones; null while the upload is pending.',
       args: { transform: t.arg({ type: transform }) },
-      // The whole row: the URL depends on its key, state, visibility and type.
-      select: Object.fromEntries(scalarFields(file.model).map((f) => [f.name, true])),
       resolve: (row: any, args: any, ctx: Context) => fileUrl(fs, ctx, row, args.transform),
     }),
   );
