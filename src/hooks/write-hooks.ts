@@ -28,6 +28,8 @@ export interface BeforeInput {
 export interface WriteHooks {
   /** Whether `validate` or the before-hook of `operation` exists (batch updates keep one statement otherwise). */
   hasBefore(model: string, operation: HookOperation): boolean;
+  /** Whether a trigger watches `model` (its writes then carry outbox rows, written in their transaction). */
+  hasTriggers(model: string): boolean;
   /** `validate`, then `beforeX`, for one row; returns the data to write. */
   before(input: BeforeInput): Promise<Data | undefined>;
   /** Writes the trigger outbox rows of the transaction's changes, inside it; returns how many. */
@@ -39,6 +41,7 @@ export interface WriteHooks {
 /** The pipeline without custom logic. */
 export const noWriteHooks: WriteHooks = {
   hasBefore: () => false,
+  hasTriggers: () => false,
   before: async ({ data }) => data,
   beforeCommit: async () => 0,
   afterCommit: async () => {},
@@ -80,6 +83,10 @@ export function createWriteHooks({ hooks, targets, now = () => new Date(), onOut
     hasBefore(model, operation) {
       const h = hooks[model];
       return !!h && (!!h[beforeName[operation]] || (operation !== 'delete' && !!h.validate));
+    },
+
+    hasTriggers(model) {
+      return targets.some((target) => target.model === model);
     },
 
     async before(input) {

@@ -7,7 +7,7 @@ import type { Generator } from '../generator.ts';
 import { names } from '../naming.ts';
 import { createManyRows } from '../writes/create-many.ts';
 import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from '../writes/row-writes.ts';
-import { runWrite } from '../writes/run-write.ts';
+import { needsTransaction, runWrite } from '../writes/run-write.ts';
 import { keyWhere, plainUnique } from '../writes/write-session.ts';
 import { secureWhere } from '../secure/secure-args.ts';
 import { uniqueWhere } from './queries.ts';
@@ -51,7 +51,9 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('create'),
       args: { data: input(t, create) },
       resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
-        const row = await runWrite(gen, ctx, (s) => createRow(s, model, registry.toPrisma(args.data, create) as Row));
+        const data = registry.toPrisma(args.data, create) as Row;
+        const atomic = needsTransaction(gen, ctx, { model, operation: 'create', data });
+        const row = await runWrite(gen, ctx, (s) => createRow(s, model, data), atomic);
         return readBack(ctx, query, row);
       },
     }),
@@ -70,7 +72,9 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('update'),
       args: { where: uniqueArg(t), data: input(t, update) },
       resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
-        const row = await runWrite(gen, ctx, (s) => updateRow(s, model, unique(args), registry.toPrisma(args.data, update) as Row));
+        const data = registry.toPrisma(args.data, update) as Row;
+        const atomic = needsTransaction(gen, ctx, { model, operation: 'update', data });
+        const row = await runWrite(gen, ctx, (s) => updateRow(s, model, unique(args), data), atomic);
         return readBack(ctx, query, row);
       },
     }),
@@ -111,7 +115,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
           if (!shown) throw new AppError('NOT_FOUND', `${model.name} not found`);
           await deleteRow(s, model, keyWhere(model, shown));
           return shown;
-        }),
+        }, needsTransaction(gen, ctx, { model, operation: 'delete' })),
     }),
 
     [names.deleteMany(model.name)]: t.field({

@@ -1,4 +1,6 @@
 import type { Context } from '../../context.ts';
+import type { HookOperation } from '../../hooks/define-hooks.ts';
+import type { DmmfModel } from '../dmmf.ts';
 import type { Generator } from '../generator.ts';
 import { writeAs } from './row-writer.ts';
 import { WriteSession } from './write-session.ts';
@@ -6,21 +8,49 @@ import { WriteSession } from './write-session.ts';
 /** Interactive transaction limits: writes with many nested rows take a while on SQLite. */
 const transactionOptions = { maxWait: 10_000, timeout: 30_000 };
 
+/** One row's create, update or delete, as a mutation received it. */
+export interface SingleWrite {
+  model: DmmfModel;
+  operation: HookOperation;
+  /** The data in Prisma's shape (absent for deletes). */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Whether a single-row write needs an interactive transaction. It does not
+ * when its only write is one statement and nothing could have to be rolled
+ * back after it: no nested relation writes, no before-hooks (they may write
+ * rows), no triggers (their outbox rows commit with the change), and no rule
+ * checked on the row after it is written. Its reads (visibility, rules) run
+ * before the write either way, as inside a READ COMMITTED transaction.
+ */
+export function needsTransaction(gen: Generator, ctx: Context, { model, operation, data }: SingleWrite): boolean {
+  if (gen.hooks.hasBefore(model.name, operation) || gen.hooks.hasTriggers(model.name)) return true;
+  const relations = new Set(model.fields.filter((f) => f.kind === 'object').map((f) => f.name));
+  if (data && Object.entries(data).some(([key, value]) => value !== undefined && relations.has(key))) return true;
+  const policy = gen.policy(model.name);
+  const after = operation === 'create' ? policy.create(ctx) : operation === 'update' ? policy.updateCheck(ctx) : {};
+  return after !== null && Object.keys(after).length > 0;
+}
+
 /**
  * Runs `work` in one interactive transaction; a throw anywhere rolls every
  * row back. Trigger outbox rows are written in the same transaction, so an
  * event exists exactly when its change committed. Recorded changes are
- * published, and after-hooks run, only after the commit.
+ * published, and after-hooks run, only after the commit. With `atomic`
+ * false (see {@link needsTransaction}) the work runs on the pool directly,
+ * saving the transaction's round trips.
  */
-export async function runWrite<T>(gen: Generator, ctx: Context, work: (session: WriteSession) => Promise<T>): Promise<T> {
+export async function runWrite<T>(gen: Generator, ctx: Context, work: (session: WriteSession) => Promise<T>, atomic = true): Promise<T> {
   let session!: WriteSession;
   let outboxRows = 0;
-  const result = await ctx.prisma.$transaction(async (tx: Context['prisma']) => {
+  const unit = async (tx: Context['prisma']) => {
     session = new WriteSession(gen, ctx, tx);
     const value = await work(session);
     outboxRows = await gen.hooks.beforeCommit({ changes: session.changes, tx });
     return value;
-  }, transactionOptions);
+  };
+  const result = atomic ? await ctx.prisma.$transaction(unit, transactionOptions) : await unit(ctx.prisma);
   if (session.changes.length) ctx.changes.publish(session.changes);
   await gen.hooks.afterCommit({ changes: session.changes, outboxRows, viewer: ctx.viewer, prisma: ctx.prisma, log: ctx.log, write: writeAs(gen, ctx) });
   return result;

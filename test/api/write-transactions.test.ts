@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providers } from '../support/databases.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * Which single-row writes open an interactive transaction. Tag has no hooks,
+ * triggers or post-write rules, so its plain writes are one statement and
+ * skip the transaction's round trips; nested writes, and models with hooks or
+ * (Post, in the example app), keep theirs.
+ */
+describe.each(providers)('transactions of single-row writes on %s', (provider) => {
+  let t: TestApp;
+  let authorId: number;
+  beforeAll(async () => {
+    t = await createTestApp(provider);
+    authorId = (await t.prisma.user.create({ data: { email: 'writer@example.com' } })).id;
+  });
+  afterAll(() => t.close());
+
+  /** Runs a mutation and returns its data and whether it began a transaction. */
+  const run = async (query: string, variables?: Record<string, unknown>) => {
+    const log = t.app.db.statements.log;
+    const from = log.length;
+    const res = await t.gql(query, variables);
+    expect(res.errors).toBeUndefined();
+    // Prisma logs an interactive transaction's COMMIT (not its BEGIN).
+    return { data: res.data as any, transaction: log.slice(from).some((s) => /^\s*COMMIT/i.test(s)) };
+  };
+
+  it.each([
+    ['create of a model without hooks or triggers', false, 'mutation { createTag(data: { name: "plain" }) { id name } }'],
+    ['update of a model without hooks or triggers', false, 'mutation { updateTag(where: { name: "plain" }, data: { name: "plainer" }) { name } }'],
+    ['delete of a model without hooks or triggers', false, 'mutation { deleteTag(where: { name: "plainer" }) { name } }'],
+    ['create with a nested write', true, 'mutation { createTag(data: { name: "nested", posts: { create: [{ slug: "n", title: "N", authorId: $AUTHOR }] } }) { name } }'],
+    ['create of a model with hooks', true, 'mutation { createPost(data: { slug: "hooked", title: "Hooked", authorId: $AUTHOR }) { slug } }'],
+  ])('%s: transaction %s', async (_label, expected, query) => {
+    const { transaction } = await run(query.replaceAll('$AUTHOR', String(authorId)));
+    expect(transaction).toBe(expected);
+  });
+
+  it('still answers NOT_FOUND for a missing row and writes nothing', async () => {
+    const res = await t.gql('mutation { updateTag(where: { name: "missing" }, data: { name: "x" }) { name } }');
+    expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(await t.prisma.tag.count({ where: { name: 'x' } })).toBe(0);
+  });
+
+  it('still maps a unique violation to CONFLICT', async () => {
+    await run('mutation { createTag(data: { name: "twice" }) { id } }');
+    const res = await t.gql('mutation { createTag(data: { name: "twice" }) { id } }');
+    expect(res.errors?.[0].extensions?.code).toBe('CONFLICT');
+  });
+});
