@@ -1,6 +1,6 @@
 import type { Context } from '../../context.ts';
 import type { HookOperation } from '../../hooks/define-hooks.ts';
-import type { DmmfModel } from '../dmmf.ts';
+import { type DmmfModel, relationFields } from '../dmmf.ts';
 import type { Generator } from '../generator.ts';
 import { writeAs } from './row-writer.ts';
 import { WriteSession } from './write-session.ts';
@@ -26,7 +26,7 @@ export interface SingleWrite {
  */
 export function needsTransaction(gen: Generator, ctx: Context, { model, operation, data }: SingleWrite): boolean {
   if (gen.hooks.hasBefore(model.name, operation) || gen.hooks.hasTriggers(model.name)) return true;
-  const relations = new Set(model.fields.filter((f) => f.kind === 'object').map((f) => f.name));
+  const relations = new Set(relationFields(model).map((f) => f.name));
   if (data && Object.entries(data).some(([key, value]) => value !== undefined && relations.has(key))) return true;
   const policy = gen.policy(model.name);
   const after = operation === 'create' ? policy.create(ctx) : operation === 'update' ? policy.updateCheck(ctx) : {};
