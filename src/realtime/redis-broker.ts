@@ -55,7 +55,18 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
   let subscribed = false;
   let down = false;
   let closed = false;
-  let onSubscribed: (() => void)[] = [];
+  let onShared: (() => void)[] = [];
+  const isShared = () => subscribed && pub.status === 'ready';
+  /** Runs once both connections are up: start-up waiters resolve, and an outage ends. */
+  const whenShared = () => {
+    if (!isShared()) return;
+    for (const resolve of onShared) resolve();
+    onShared = [];
+    if (down) {
+      down = false;
+      log.info('realtime: Redis reconnected, changes reach every instance again');
+    }
+  };
 
   const outage = (why: string, error?: unknown) => {
     if (down || closed) return;
@@ -73,22 +84,12 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
     sub.subscribe(keys.channel).then(
       () => {
         subscribed = true;
-        for (const resolve of onSubscribed) resolve();
-        onSubscribed = [];
-        if (down && pub.status === 'ready') {
-          down = false;
-          log.info('realtime: Redis reconnected, changes reach every instance again');
-        }
+        whenShared();
       },
       (error) => outage('subscribe failed', error),
     );
   });
-  pub.on('ready', () => {
-    if (down && subscribed) {
-      down = false;
-      log.info('realtime: Redis reconnected, changes reach every instance again');
-    }
-  });
+  pub.on('ready', whenShared);
   sub.on('message', (_channel: string, message: string) => {
     const [space, first, from, id] = message.split('|', 4);
     if (from === origin && deliveredLocally.delete(Number(id))) return;
@@ -110,7 +111,7 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
 
   return {
     get shared() {
-      return subscribed && pub.status === 'ready';
+      return isShared();
     },
     publish(events) {
       const id = ++batchId;
@@ -133,10 +134,10 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
       receive = handler;
     },
     ready(timeoutMs) {
-      if (subscribed) return Promise.resolve(true);
+      if (isShared()) return Promise.resolve(true);
       return new Promise((resolve) => {
         const timer = setTimeout(() => resolve(false), timeoutMs);
-        onSubscribed.push(() => {
+        onShared.push(() => {
           clearTimeout(timer);
           resolve(true);
         });
