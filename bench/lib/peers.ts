@@ -2,7 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { PeerName } from './operations.ts';
-import { freePort, log, sleep } from './util.ts';
+import { freePort } from '../../test/support/free-port.ts';
+import { log, sleep } from './util.ts';
 
 export interface Peer {
   name: PeerName;

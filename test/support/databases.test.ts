@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, pgAdminUrl, providers } from './databases.ts';
-import { findPgBinaries } from './global-setup.ts';
+import { findPgBinaries } from './pg-cluster.ts';
 
 describe('test databases', () => {
   it('workers see the PostgreSQL server of the global setup through process.env and inject()', () => {
@@ -13,7 +13,7 @@ describe('test databases', () => {
     expect(providers).toContain('sqlite');
     if (process.env.STRATA_TEST_PG === 'off') {
       expect(providers).not.toContain('postgresql');
-    } else if (findPgBinaries() || process.env.STRATA_TEST_PG_URL) {
+    } else if (findPgBinaries('STRATA_TEST_PG_BIN') || process.env.STRATA_TEST_PG_URL) {
       expect(providers).toContain('postgresql');
     }
   });

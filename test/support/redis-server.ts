@@ -1,20 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { within } from './deferred.ts';
+import { freePort } from './free-port.ts';
 
 const REDIS_BIN = process.env.STRATA_TEST_REDIS_BIN ?? '/usr/bin/redis-server';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A throwaway redis-server on 127.0.0.1 (no persistence), owned by the test. */
 export interface TestRedis {
