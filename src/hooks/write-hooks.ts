@@ -28,8 +28,8 @@ export interface BeforeInput {
 export interface WriteHooks {
   /** Whether `validate` or the before-hook of `operation` exists (batch updates keep one statement otherwise). */
   hasBefore(model: string, operation: HookOperation): boolean;
-  /** Whether a trigger watches `model` (its writes then carry outbox rows, written in their transaction). */
-  hasTriggers(model: string): boolean;
+  /** Whether a trigger watches `operation` on `model` (those writes then carry outbox rows, written in their transaction). */
+  hasTriggers(model: string, operation: HookOperation): boolean;
   /** `validate`, then `beforeX`, for one row; returns the data to write. */
   before(input: BeforeInput): Promise<Data | undefined>;
   /** Writes the trigger outbox rows of the transaction's changes, inside it; returns how many. */
@@ -85,8 +85,8 @@ export function createWriteHooks({ hooks, targets, now = () => new Date(), onOut
       return !!h && (!!h[beforeName[operation]] || (operation !== 'delete' && !!h.validate));
     },
 
-    hasTriggers(model) {
-      return targets.some((target) => target.model === model);
+    hasTriggers(model, operation) {
+      return targets.some((target) => target.model === model && target.on.includes(operation));
     },
 
     async before(input) {

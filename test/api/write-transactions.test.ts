@@ -5,8 +5,8 @@ import { createTestApp, type TestApp } from '../support/test-app.ts';
 /**
  * Which single-row writes open an interactive transaction. Tag has no hooks,
  * triggers or post-write rules, so its plain writes are one statement and
- * skip the transaction's round trips; nested writes, and models with hooks or
- * (Post, in the example app), keep theirs.
+ * skip the transaction's round trips; nested writes, models with hooks (Post,
+ * in the example app) and writes a trigger watches (User's creates) keep theirs.
  */
 describe.each(providers)('transactions of single-row writes on %s', (provider) => {
   let t: TestApp;
@@ -33,9 +33,16 @@ describe.each(providers)('transactions of single-row writes on %s', (provider) =
     ['delete of a model without hooks or triggers', false, 'mutation { deleteTag(where: { name: "plainer" }) { name } }'],
     ['create with a nested write', true, 'mutation { createTag(data: { name: "nested", posts: { create: [{ slug: "n", title: "N", authorId: $AUTHOR }] } }) { name } }'],
     ['create of a model with hooks', true, 'mutation { createPost(data: { slug: "hooked", title: "Hooked", authorId: $AUTHOR }) { slug } }'],
+    ['create of a model with a create trigger and no hooks', true, 'mutation { createUser(data: { email: "greeted@example.com" }) { id } }'],
+    ['update of that model, which no trigger watches', false, 'mutation { updateUser(where: { email: "greeted@example.com" }, data: { name: "G" }) { id } }'],
   ])('%s: transaction %s', async (_label, expected, query) => {
     const { transaction } = await run(query.replaceAll('$AUTHOR', String(authorId)));
     expect(transaction).toBe(expected);
+  });
+
+  it('writes the trigger outbox row of a create in its transaction, and none for the unwatched update', async () => {
+    const outbox = await t.prisma.strataOutbox.findMany({ where: { model: 'User' } });
+    expect(outbox.map((row) => [row.trigger, row.kind, JSON.parse(row.payload).row.email])).toEqual([['welcomeUser', 'create', 'greeted@example.com']]);
   });
 
   it('still answers NOT_FOUND for a missing row and writes nothing', async () => {

@@ -25,7 +25,7 @@ export interface SingleWrite {
  * before the write either way, as inside a READ COMMITTED transaction.
  */
 export function needsTransaction(gen: Generator, ctx: Context, { model, operation, data }: SingleWrite): boolean {
-  if (gen.hooks.hasBefore(model.name, operation) || gen.hooks.hasTriggers(model.name)) return true;
+  if (gen.hooks.hasBefore(model.name, operation) || gen.hooks.hasTriggers(model.name, operation)) return true;
   const relations = new Set(relationFields(model).map((f) => f.name));
   if (data && Object.entries(data).some(([key, value]) => value !== undefined && relations.has(key))) return true;
   const policy = gen.policy(model.name);
