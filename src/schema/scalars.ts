@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { badInput } from '../errors.ts';
+import { toIsoString } from './iso-date.ts';
 
 /**
  * Lossless custom scalars. BigInt and Decimal travel as strings (a JS number
@@ -38,7 +39,7 @@ function parseDate(value: unknown): Date {
 const DateTime = new GraphQLScalarType({
   name: 'DateTime',
   description: 'An ISO 8601 date-time string, e.g. 2024-05-01T12:00:00.000Z.',
-  serialize: (value) => (value instanceof Date ? value.toISOString() : parseDate(value).toISOString()),
+  serialize: (value) => toIsoString(value instanceof Date ? value : parseDate(value)),
   parseValue: parseDate,
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });
