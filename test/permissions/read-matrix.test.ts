@@ -93,6 +93,23 @@ describe.each(providers)('read permissions on %s', (provider) => {
     });
   });
 
+  // Ordering by a relation sorts by rows the rules may hide: only allowed when every related row is readable.
+  const relationOrders: [string, string, (actor: Actor) => boolean][] = [
+    ['to-one fields of a model everyone reads (posts by author name)', '{ posts(orderBy: [{ author: { name: asc } }]) { id } }', () => true],
+    ['a guarded field through a to-one relation (posts by author email)', '{ posts(orderBy: [{ author: { email: asc } }]) { id } }', (a) => a === 'admin' || a === 'service'],
+    ['the _count of a to-many relation with hidden rows (users by post count)', '{ users(orderBy: [{ posts: { _count: desc } }]) { id } }', (a) => a === 'admin' || a === 'service'],
+    ['the same, on a nested list (users.posts by comment count)', '{ users { posts(orderBy: [{ comments: { _count: desc } }]) { id } } }', (a) => a === 'admin' || a === 'service'],
+    ['the _count of a to-many relation everyone reads (posts by like count)', '{ posts(orderBy: [{ likes: { _count: desc } }]) { id } }', () => true],
+  ];
+  describe.each(actors)('as %s, ordering by', (actor) => {
+    it.each(relationOrders)('%s', async (_label, query, allowed) => {
+      const result = await t.as(s.viewers[actor])(query);
+      if (allowed(actor)) expect(result.errors).toBeUndefined();
+      else expect(result.errors?.[0].extensions.code).toBe('FORBIDDEN');
+      stats.cases += 1;
+    });
+  });
+
   it('keeps models without rules for admins only', async () => {
     // Every model of the example has rules; the deny-by-default path is covered with a rule-less schema in rules.test.ts.
     expect(sorted(visiblePosts(s, 'service'))).toEqual(sorted(Object.values(s.posts)));

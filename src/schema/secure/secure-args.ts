@@ -76,13 +76,26 @@ export function checkReadableFields(gen: Generator, ctx: Context, model: DmmfMod
   }
 }
 
-/** Checks an orderBy list, following to-one relations. */
+/**
+ * Checks an orderBy list. Ordering by a relation (a to-one row's fields, a
+ * to-many relation's `_count`) is only allowed when the viewer may read every
+ * row of the related model: the database sorts by rows the rules would hide,
+ * so their order (or their number) would leak.
+ */
 export function checkOrderBy(gen: Generator, ctx: Context, model: DmmfModel, orderBy: unknown): void {
   for (const item of (Array.isArray(orderBy) ? orderBy : orderBy ? [orderBy] : []) as Where[]) {
     for (const [key, value] of Object.entries(item)) {
       const field = model.fields.find((f) => f.name === key);
-      if (field?.kind === 'object' && !field.isList) checkOrderBy(gen, ctx, gen.datamodel.model(field.type), value);
-      else if (field?.kind !== 'object') checkReadableFields(gen, ctx, model, [key]);
+      if (field?.kind !== 'object') {
+        checkReadableFields(gen, ctx, model, [key]);
+        continue;
+      }
+      const target = gen.datamodel.model(field.type);
+      const read = gen.policy(target.name).read(ctx);
+      if (read === null || Object.keys(read).length) {
+        throw new AppError('FORBIDDEN', `Not allowed to order by ${model.name}.${key}: some ${target.name} rows are hidden from you`, { field: key });
+      }
+      if (!field.isList) checkOrderBy(gen, ctx, target, value);
     }
   }
 }
