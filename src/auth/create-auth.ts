@@ -10,7 +10,7 @@ import { DevOutbox } from './mail/dev-outbox.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { SmtpMailer } from './mail/smtp-mailer.ts';
 import { createOAuthProviders } from './oauth/create-oauth-providers.ts';
-import { createOAuthRoutes, type OAuthRoutes } from './oauth/oauth-routes.ts';
+import { createOAuthRoutes } from './oauth/oauth-routes.ts';
 import { authenticate, type ViewerSource } from './resolve-viewer.ts';
 import { type Clock, systemClock } from './sessions/clock.ts';
 import { SessionStore } from './sessions/session-store.ts';
@@ -39,14 +39,17 @@ export interface CreateAuthOptions {
   mails?: AuthMails;
 }
 
+/** What the HTTP server passes along with a request: the socket, for the client's address. */
+export type ServerContext = { req?: { socket?: { remoteAddress?: string } } };
+
 /** An app's authentication: the services, the viewer resolution for every transport, and the OAuth routes. */
 export interface Auth extends AuthCore {
   /** The transport-free viewer resolution (HTTP, graphql-ws `connection_init`, upgrade requests); see docs/auth.md. */
   resolveViewer(source: ViewerSource): Promise<Viewer>;
   /** Resolves the viewer of an HTTP request, queuing session cookie changes for its response. */
-  viewerForRequest(request: Request, serverContext?: { req?: { socket?: { remoteAddress?: string } } }): Promise<Viewer>;
-  /** The OAuth routes handler, null without a user model. */
-  oauth: OAuthRoutes | null;
+  viewerForRequest(request: Request, serverContext?: ServerContext): Promise<Viewer>;
+  /** Answers the OAuth routes (null for other paths); the handler is null without a user model. */
+  oauth: ((request: Request, url: URL, serverContext?: ServerContext) => Promise<Response | null>) | null;
   close(): Promise<void>;
 }
 
@@ -100,12 +103,15 @@ export function createAuth(options: CreateAuthOptions): Auth {
   };
   if (user && outbox && config.mode === 'production') log.warn('SMTP_URL is not set: verification and reset mail will not be sent');
   const providers = createOAuthProviders(config.auth, config.mode === 'production');
+  const oauth = user ? createOAuthRoutes(core as UserAuth, providers) : null;
+  const addressOf = (request: Request, serverContext?: ServerContext) =>
+    clientAddress(serverContext?.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrusted);
   return {
     ...core,
-    oauth: user ? createOAuthRoutes(core as UserAuth, providers) : null,
+    oauth: oauth && ((request, url, serverContext) => oauth(request, url, addressOf(request, serverContext))),
     resolveViewer: async (source) => (await authenticate(core, source)).viewer,
     async viewerForRequest(request, serverContext) {
-      const ip = clientAddress(serverContext?.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrusted);
+      const ip = addressOf(request, serverContext);
       rememberAddress(request, ip);
       const result = await authenticate(core, { headers: request.headers, ip });
       if (result.cookie === 'clear') clearSessionCookie(request, config.auth);

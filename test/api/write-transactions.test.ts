@@ -42,7 +42,7 @@ describe.each(providers)('transactions of single-row writes on %s', (provider) =
 
   it('writes the trigger outbox row of a create in its transaction, and none for the unwatched update', async () => {
     const outbox = await t.prisma.strataOutbox.findMany({ where: { model: 'User' } });
-    expect(outbox.map((row) => [row.trigger, row.kind, JSON.parse(row.payload).row.email])).toEqual([['welcomeUser', 'create', 'greeted@example.com']]);
+    expect(outbox.map((row: { trigger: string; kind: string; payload: string }) => [row.trigger, row.kind, JSON.parse(row.payload).row.email])).toEqual([['welcomeUser', 'create', 'greeted@example.com']]);
   });
 
   it('still answers NOT_FOUND for a missing row and writes nothing', async () => {

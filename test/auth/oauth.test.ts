@@ -161,6 +161,27 @@ describe.each(providers)('OAuth sign-in against a fake provider on %s', (provide
     expect(failure(await callback(url, flow.jar))).toBe('exchange_failed');
   });
 
+  it('counts failed callbacks toward the address throttle, then refuses that address before asking the provider', async () => {
+    const attacker = '198.51.100.23';
+    const forged = new URL('http://app.test/auth/oauth/oidc/callback?code=guess&state=guess');
+    for (let i = 0; i < 50; i++) {
+      const res = await t.fetch(forged.pathname + forged.search, {}, attacker);
+      expect(failure(res)).toBe('invalid_state');
+    }
+    fake.next = { sub: 'oidc-throttled', email: 'throttled@example.com', emailVerified: true };
+    const flow = await start();
+    const url = await fake.authorize(flow.location);
+    const requests = fake.tokenRequests.length;
+    const refused = await t.fetch(url.pathname + url.search, { headers: { cookie: flow.jar } }, attacker);
+    expect(failure(refused)).toBe('rate_limited');
+    expect(sessionCookie(refused)).toBeUndefined();
+    expect(fake.tokenRequests.length).toBe(requests);
+    // Another address is not affected: the same flow completes from there.
+    const res = await t.fetch(url.pathname + url.search, { headers: { cookie: flow.jar } }, '198.51.100.24');
+    expect(failure(res)).toBeNull();
+    expect(sessionCookie(res)).toBeDefined();
+  });
+
   it('answers 404 for a provider that is not configured', async () => {
     expect((await t.fetch('/auth/oauth/google/start')).status).toBe(404);
     expect((await t.fetch('/auth/oauth/nope/callback')).status).toBe(404);

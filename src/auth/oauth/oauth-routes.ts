@@ -18,7 +18,9 @@ const route = /^\/auth\/oauth\/([a-z0-9-]+)\/(start|callback)$/;
  * `GET /auth/oauth/:provider/callback` checks state and verifier, exchanges
  * the code, reads the profile, links or creates the user and sets the
  * session cookie. Every failure redirects to the failure URL with
- * `?error=<reason>` and creates no session.
+ * `?error=<reason>` and creates no session; failed state checks and code
+ * exchanges count toward the client address's sign-in failure limit, and a
+ * throttled address gets `?error=rate_limited` before any work is done.
  */
 export function createOAuthRoutes(auth: UserAuth, providers: Map<string, OAuthProvider>) {
   const secure = auth.config.secureCookies;
@@ -44,15 +46,26 @@ export function createOAuthRoutes(auth: UserAuth, providers: Map<string, OAuthPr
     return redirect(url.toString(), [flowCookie(STATE_COOKIE, `${provider.id}.${state}`), flowCookie(VERIFIER_COOKIE, verifier)]);
   }
 
-  async function callback(provider: OAuthProvider, request: Request, url: URL): Promise<Response> {
+  async function callback(provider: OAuthProvider, request: Request, url: URL, ip: string): Promise<Response> {
+    if (url.searchParams.has('error')) return fail(provider.id, 'provider_denied');
+    // Failed callbacks count toward the client address's sign-in failures: a flood of forged codes or states is cut off.
+    const bucket = auth.throttle.ip(ip);
+    const counted = async (reason: string, detail?: unknown) => {
+      await auth.throttle.fail([bucket]);
+      return fail(provider.id, reason, detail);
+    };
+    try {
+      await auth.throttle.assertOpen([bucket]);
+    } catch (error) {
+      return fail(provider.id, 'rate_limited', error);
+    }
     const cookies = request.headers.get('cookie');
     const code = url.searchParams.get('code');
     const state = url.searchParams.get('state');
     const storedState = readCookie(cookies, STATE_COOKIE);
     const verifier = readCookie(cookies, VERIFIER_COOKIE);
-    if (url.searchParams.has('error')) return fail(provider.id, 'provider_denied');
-    if (!code || !state || !storedState || storedState !== `${provider.id}.${state}`) return fail(provider.id, 'invalid_state');
-    if (!verifier) return fail(provider.id, 'missing_verifier');
+    if (!code || !state || !storedState || storedState !== `${provider.id}.${state}`) return counted('invalid_state');
+    if (!verifier) return counted('missing_verifier');
     let profile;
     try {
       const tokens = await provider.client.validateAuthorizationCode((await provider.endpoints()).token, code, verifier);
@@ -60,7 +73,7 @@ export function createOAuthRoutes(auth: UserAuth, providers: Map<string, OAuthPr
       if (typeof (tokens.data as { access_token?: unknown }).access_token !== 'string') throw new Error('no access token in the token response');
       profile = await provider.profile(tokens);
     } catch (error) {
-      return fail(provider.id, 'exchange_failed', error);
+      return counted('exchange_failed', error);
     }
     const linked = await linkOAuthAccount(auth, provider.id, profile);
     if ('error' in linked) return fail(provider.id, linked.error);
@@ -70,14 +83,14 @@ export function createOAuthRoutes(auth: UserAuth, providers: Map<string, OAuthPr
     return redirect(auth.config.oauth.successUrl, [...clearFlow, sessionCookie]);
   }
 
-  /** Answers an OAuth route, or returns null for any other path. */
-  return async function handle(request: Request, url: URL): Promise<Response | null> {
+  /** Answers an OAuth route, or returns null for any other path; `ip` is the client's address (for the failure throttle). */
+  return async function handle(request: Request, url: URL, ip: string): Promise<Response | null> {
     const match = route.exec(url.pathname);
     if (!match) return null;
     const provider = providers.get(match[1]);
     if (!provider || request.method !== 'GET') return new Response('Not found', { status: 404 });
     try {
-      return match[2] === 'start' ? await start(provider) : await callback(provider, request, url);
+      return match[2] === 'start' ? await start(provider) : await callback(provider, request, url, ip);
     } catch (error) {
       auth.log.error({ err: error, provider: provider.id }, 'OAuth route failed');
       return match[2] === 'start' ? new Response('OAuth provider unavailable', { status: 502 }) : fail(provider.id, 'server_error');
@@ -85,4 +98,3 @@ export function createOAuthRoutes(auth: UserAuth, providers: Map<string, OAuthPr
   };
 }
 
-export type OAuthRoutes = ReturnType<typeof createOAuthRoutes>;

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { Auth } from '../../auth/create-auth.ts';
+import type { Auth, ServerContext } from '../../auth/create-auth.ts';
 import { takeQueuedCookies } from '../../auth/http/cookies.ts';
 
 /**
@@ -10,8 +10,8 @@ import { takeQueuedCookies } from '../../auth/http/cookies.ts';
  */
 export function useAuth(auth: Auth): Plugin {
   return {
-    async onRequest({ request, url, endResponse }) {
-      const response = await auth.oauth?.(request, url);
+    async onRequest({ request, url, serverContext, endResponse }) {
+      const response = await auth.oauth?.(request, url, serverContext as ServerContext);
       if (response) endResponse(response);
     },
     onResponse({ request, response }) {
