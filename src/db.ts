@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { providerOf } from './config.ts';
 import type { PrismaLike } from './context.ts';
 import { createPgPool } from './engine/pg-pool.ts';
+import { withNestedCountOrderFix } from './engine/nested-count-order.ts';
 import { sqliteFile } from './engine/sqlite-file.ts';
 
 /** An open database: the Prisma client of the user's schema and its namespace. */
@@ -32,8 +33,9 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const { PrismaClient, Prisma } = await import(pathToFileURL(options.clientEntry).href);
   let closePool = async () => {};
+  const sqlite = providerOf(options.databaseUrl) === 'sqlite';
   let adapter;
-  if (providerOf(options.databaseUrl) === 'sqlite') {
+  if (sqlite) {
     adapter = new PrismaBetterSqlite3({ url: sqliteFile(options.databaseUrl) });
   } else {
     const pool = createPgPool(options.databaseUrl, { max: options.poolSize ?? 10 });
@@ -41,18 +43,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     adapter = new PrismaPg(pool);
     closePool = () => pool.end();
   }
-  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   const statements = { count: 0, log: [] as string[] };
-  prisma.$on('query', (event: { query: string }) => {
+  client.$on('query', (event: { query: string }) => {
     statements.count += 1;
     if (options.recordStatements) statements.log.push(event.query);
   });
+  // relationJoins (and its SQL bug) exists on PostgreSQL only.
+  const prisma = sqlite ? client : withNestedCountOrderFix(client);
   return {
     prisma,
     Prisma,
     statements,
     close: async () => {
-      await prisma.$disconnect();
+      await client.$disconnect();
       await closePool();
     },
   };
