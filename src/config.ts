@@ -48,6 +48,12 @@ export interface Config {
   logLevel: string;
   /** Connection pool size for PostgreSQL. @default 10 */
   poolSize: number;
+  /**
+   * Prepare PostgreSQL statements once per connection. Turn off behind a pooler
+   * in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+   * @default true
+   */
+  preparedStatements: boolean;
   /** Folder for generated clients and the embedded database. @default `<root>/.strata` */
   cacheDir: string;
   /**
@@ -107,6 +113,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     graphiql: bool('STRATA_GRAPHIQL', mode !== 'production'),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     poolSize: int('DATABASE_POOL_SIZE', 10, 1),
+    preparedStatements: bool('STRATA_PG_PREPARED_STATEMENTS', true),
     cacheDir,
     limits: {
       maxDepth: int('STRATA_MAX_DEPTH', 10, 1),

@@ -6,6 +6,7 @@ import { providerOf } from './config.ts';
 import type { PrismaLike } from './context.ts';
 import { createPgPool } from './engine/pg-pool.ts';
 import { withNestedCountOrderFix } from './engine/nested-count-order.ts';
+import { createStatementNames } from './engine/statement-names.ts';
 import { sqliteFile } from './engine/sqlite-file.ts';
 
 /** An open database: the Prisma client of the user's schema and its namespace. */
@@ -27,6 +28,8 @@ export interface OpenDatabaseOptions {
   log: Logger;
   /** Keep the SQL text of each statement in `statements.log`. @default false */
   recordStatements?: boolean;
+  /** Prepare each distinct PostgreSQL statement once per connection (off for poolers that cannot keep them). @default true */
+  preparedStatements?: boolean;
 }
 
 /** Imports the generated Prisma client and connects it through the driver adapter for the URL. */
@@ -40,7 +43,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   } else {
     const pool = createPgPool(options.databaseUrl, { max: options.poolSize ?? 10 });
     pool.on('error', (error) => options.log.error({ err: error }, 'idle database connection failed'));
-    adapter = new PrismaPg(pool);
+    // The generator's type wants a string; undefined (past the bound) runs the statement unnamed.
+    const statementNameGenerator = options.preparedStatements === false ? undefined : (createStatementNames() as (query: { sql: string }) => string);
+    adapter = new PrismaPg(pool, { statementNameGenerator });
     closePool = () => pool.end();
   }
   const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });

@@ -64,6 +64,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     clientEntry: generated.clientEntry,
     databaseUrl: config.databaseUrl,
     poolSize: config.poolSize,
+    preparedStatements: config.preparedStatements,
     log,
     recordStatements: options.recordStatements,
   });
