@@ -56,6 +56,16 @@ describe.each(providers)('N+1 on %s', (provider) => {
     expect(statements).toBe(reads(4));
   });
 
+  it('counts only the relations a query asks _count for', async () => {
+    const log = t.app.db.statements.log;
+    const from = log.length;
+    const { data } = await measure('posts/_count { comments }', '{ posts(take: 3) { _count { comments } } }');
+    expect(data.posts.every((p: any) => p._count.comments === 2)).toBe(true);
+    const sql = log.slice(from).join('\n');
+    expect(sql).toMatch(/"Comment"/);
+    expect(sql).not.toMatch(/"Tag"|"PostLike"|"File"/);
+  });
+
   it('reads a connection → posts → comments in one statement per level at most, plus 1 for totalCount', async () => {
     const nested = '{ usersConnection { edges { node { posts { comments { body } } } } } }';
     const { data, statements } = await measure('usersConnection/edges/node/posts/comments', nested);

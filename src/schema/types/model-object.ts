@@ -27,11 +27,22 @@ export function listArgDefs(gen: Generator, t: any, model: DmmfModel): Record<st
   };
 }
 
+/**
+ * `PostRelationCount`: a variant of the model's object whose fields are
+ * plugin-prisma relation counts, so a query counts only the relations it
+ * asks for, each over the rows the viewer may read.
+ */
 function relationCountType(gen: Generator, model: DmmfModel, lists: DmmfField[]): unknown {
-  return gen.builder.objectRef(names.countType(model.name)).implement({
+  return gen.builder.prismaObject(model.name, {
+    variant: names.countType(model.name),
     description: `Number of related rows of each to-many relation of ${model.name}.`,
     fields: (t: any) =>
-      Object.fromEntries(lists.map((f) => [f.name, t.int({ resolve: (counts: Record<string, number>) => counts[f.name] })])),
+      Object.fromEntries(
+        lists.map((f) => {
+          const target = gen.datamodel.model(f.type);
+          return [f.name, t.relationCount(f.name, { where: (_args: unknown, ctx: Context) => gen.policy(target.name).read(ctx) ?? nothing(target) })];
+        }),
+      ),
   });
 }
 
@@ -103,23 +114,7 @@ export function defineModelObject(gen: Generator, model: DmmfModel): void {
             })
           : toOneRelation(gen, t, field);
       }
-      if (countType) {
-        fields._count = t.field({
-          type: countType,
-          select: (_args: unknown, ctx: Context) => ({
-            _count: {
-              select: Object.fromEntries(
-                lists.map((f) => {
-                  const target = gen.datamodel.model(f.type);
-                  const read = gen.policy(target.name).read(ctx) ?? nothing(target);
-                  return [f.name, Object.keys(read).length ? { where: read } : true];
-                }),
-              ),
-            },
-          }),
-          resolve: (row: { _count: Record<string, number> }) => row._count,
-        });
-      }
+      if (countType) fields._count = t.variant(countType);
       return fields;
     },
   });
