@@ -28,7 +28,7 @@ const config = loadConfig({
   STRATA_REALTIME_QUEUE_SIZE: '1024',
 });
 await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareSchema(config.schemaPath, 'sqlite'), force: true });
-const app = await createApp(config, { policy: allowAll });
+const app = await createApp(config, { policy: allowAll, recordStatements: true });
 const server = await listen(app.yoga, '127.0.0.1', 0);
 const ws = attachWebSocket({ server: server.server, app: () => app, log: app.log });
 const prisma = app.db.prisma;

@@ -14,7 +14,7 @@ export interface Database {
   prisma: PrismaLike;
   /** The generated `Prisma` namespace (DbNull, error classes...). */
   Prisma: Record<string, any>;
-  /** Statements run since start; tests and benchmarks read it to catch N+1 queries. */
+  /** Statements run since start, with their SQL, when `recordStatements` is on (tests and benchmarks catch N+1 queries with it). */
   statements: { count: number; log: string[] };
   close(): Promise<void>;
 }
@@ -26,7 +26,7 @@ export interface OpenDatabaseOptions {
   /** Pool size for PostgreSQL. @default 10 */
   poolSize?: number;
   log: Logger;
-  /** Keep the SQL text of each statement in `statements.log`. @default false */
+  /** Count statements and keep their SQL in `statements`. @default false */
   recordStatements?: boolean;
   /** Prepare each distinct PostgreSQL statement once per connection (off for poolers that cannot keep them). @default true */
   preparedStatements?: boolean;
@@ -48,12 +48,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     adapter = new PrismaPg(pool, { statementNameGenerator });
     closePool = () => pool.end();
   }
-  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  // Query events cost every statement an event object (with its parameters as JSON): only tests and benchmarks ask.
+  const client = new PrismaClient({ adapter, log: options.recordStatements ? [{ emit: 'event', level: 'query' }] : [] });
   const statements = { count: 0, log: [] as string[] };
-  client.$on('query', (event: { query: string }) => {
-    statements.count += 1;
-    if (options.recordStatements) statements.log.push(event.query);
-  });
+  if (options.recordStatements) {
+    client.$on('query', (event: { query: string }) => {
+      statements.count += 1;
+      statements.log.push(event.query);
+    });
+  }
   // relationJoins (and its SQL bug) exists on PostgreSQL only.
   const prisma = sqlite ? client : withNestedCountOrderFix(client);
   return {

@@ -41,7 +41,7 @@ export interface CreateAppOptions {
   /** Access policy to use instead of the app's rules (tests of the raw API). */
   policy?: Policy;
   log?: Logger;
-  /** Keep SQL text of statements (tests). @default false */
+  /** Count statements and keep their SQL in `app.db.statements` (tests, benchmarks). @default false */
   recordStatements?: boolean;
   /** Replacements for auth's clock, mailer, rate limiter or mail texts (tests, custom transports). */
   auth?: Pick<CreateAuthOptions, 'clock' | 'mailer' | 'rateLimiter' | 'mails'>;
