@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
 import type { DmmfModel } from '../dmmf.ts';
@@ -5,6 +6,7 @@ import { delegateName, uniqueKeys } from '../dmmf.ts';
 import type { Generator } from '../generator.ts';
 import { listArgs, nonNegative, pageSize } from '../generator.ts';
 import { names } from '../naming.ts';
+import { omitUnselected, type Query } from '../omit-unselected.ts';
 import { checkOrderBy, checkReadableFields, readableOrThrow, secureWhere } from '../secure/secure-args.ts';
 import { plainUnique } from '../writes/write-session.ts';
 import { and } from '../../permissions/policy.ts';
@@ -38,16 +40,19 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
       nullable: true,
       extensions,
       args: { where: t.arg({ type: registry.ref(filters.whereUnique(model)), required: true }) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
-        delegate(ctx).findFirst({ ...query, where: and(plainUnique(model, uniqueWhere(gen, model, args.where)), readableOrThrow(gen, ctx, model)) }),
+      resolve: (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) =>
+        delegate(ctx).findFirst({
+          ...omitUnselected(gen.datamodel, model, query, info),
+          where: and(plainUnique(model, uniqueWhere(gen, model, args.where)), readableOrThrow(gen, ctx, model)),
+        }),
     }),
 
     [names.findMany(model.name)]: t.prismaField({
       type: [model.name],
       extensions,
       args: { ...listArgDefs(gen, t, model), distinct: t.arg({ type: [filters.scalarFieldEnum(model)], required: false }) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
-        delegate(ctx).findMany({ ...query, ...listArgs(gen, ctx, model, args, true) }),
+      resolve: (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) =>
+        delegate(ctx).findMany({ ...omitUnselected(gen.datamodel, model, query, info), ...listArgs(gen, ctx, model, args, true) }),
     }),
 
     [names.connection(model.name)]: t.field({

@@ -8,6 +8,7 @@ import { delegateName, idFields, idWhere } from '../dmmf.ts';
 import type { Generator } from '../generator.ts';
 import { pageSize } from '../generator.ts';
 import { names } from '../naming.ts';
+import { omitUnselected, type Query } from '../omit-unselected.ts';
 
 interface ConnectionResult {
   edges: { cursor: string; node: unknown }[];
@@ -92,7 +93,8 @@ export async function resolveConnection(
   const ids = idFields(model);
   const order = [...(args.orderBy ?? []), ...ids.map((f) => ({ [f]: 'asc' }))];
   const delegate = ctx.prisma[delegateName(model.name)];
-  const query = queryFromInfo({ context: ctx, info, typeName: names.objectType(model.name), path: ['edges', 'node'] });
+  const loaded = queryFromInfo({ context: ctx, info, typeName: names.objectType(model.name), path: ['edges', 'node'] }) as Query;
+  const query = omitUnselected(gen.datamodel, model, loaded, info, ['edges', 'node'], [names.connectionType(model.name), names.edgeType(model.name)]);
   const rows: Record<string, unknown>[] = await delegate.findMany({
     ...query,
     where: args.where,

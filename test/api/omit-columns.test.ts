@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providers } from '../support/databases.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * Reads fetch only the columns a query asks for (plus ids): Prisma `omit`
+ * for the rest, at the root and in every included relation. The answers
+ * stay whole; a level with a field Strata does not know keeps every column.
+ */
+describe.each(providers)('columns a read fetches on %s', (provider) => {
+  let t: TestApp;
+  let postId: number;
+  beforeAll(async () => {
+    t = await createTestApp(provider);
+    const author = await t.prisma.user.create({ data: { email: 'omit@example.com', name: 'Omit' } });
+    const post = await t.prisma.post.create({
+      data: { slug: 'omit', title: 'Omit', body: 'long body', rating: '4.5', views: 7, metadata: { a: 1 }, authorId: author.id },
+    });
+    postId = post.id;
+    await t.prisma.comment.create({ data: { body: 'hi', postId, authorId: author.id } });
+  });
+  afterAll(() => t.close());
+
+  /** Runs a query; returns its data and the SQL it sent. */
+  const run = async (query: string, variables?: Record<string, unknown>) => {
+    const log = t.app.db.statements.log;
+    const from = log.length;
+    const res = await t.gql(query, variables);
+    expect(res.errors).toBeUndefined();
+    return { data: res.data as any, sql: log.slice(from).join('\n') };
+  };
+  const column = (name: string) => new RegExp(`[\`"]${name}[\`"]`);
+
+  it.each([
+    ['a list of two fields', '{ posts { id title } }', ['title'], ['metadata', 'rating', 'views', 'slug']],
+    ['a single row through a fragment', 'query { post(where: { id: $ID }) { ...P } } fragment P on Post { slug views }', ['slug', 'views'], ['metadata', 'rating', 'title']],
+    ['a field under @include(if: false)', '{ posts { id title @include(if: false) slug } }', ['slug'], ['title', 'metadata']],
+    ['a nested to-many level', '{ users { posts { title } } }', ['title'], ['metadata', 'rating']],
+    ['a connection', '{ postsConnection(first: 5) { edges { node { rating } } totalCount } }', ['rating'], ['metadata', 'views', 'slug']],
+    ['a to-one parent of a comment', '{ comments { post { slug } } }', ['slug'], ['metadata', 'rating']],
+    ['_count only', '{ posts { _count { comments } } }', [], ['metadata', 'rating', 'title']],
+  ])('%s', async (_label, query, present, absent) => {
+    const { data, sql } = await run(query.replace('$ID', String(postId)));
+    expect(data).toBeTruthy();
+    for (const name of present) expect(sql).toMatch(column(name));
+    for (const name of absent) expect(sql).not.toMatch(column(name));
+  });
+
+  it('returns the asked fields whole, aliases and __typename included', async () => {
+    const { data } = await run(`{ posts { __typename id t: title body rating views metadata author { name } } }`);
+    expect(data.posts).toEqual([{ __typename: 'Post', id: postId, t: 'Omit', body: 'long body', rating: '4.5', views: '7', metadata: { a: 1 }, author: { name: 'Omit' } }]);
+  });
+
+  it('keeps every column of a level with a field it does not know', async () => {
+    // `attachments { url }` is storage's field, which reads any column of the file; the Post level above still omits.
+    const { sql } = await run('{ posts { title attachments { id url } } }');
+    expect(sql).toMatch(column('bucket'));
+    expect(sql).not.toMatch(column('rating'));
+  });
+});
