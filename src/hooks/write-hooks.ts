@@ -28,6 +28,8 @@ export interface BeforeInput {
 export interface WriteHooks {
   /** Whether `validate` or the before-hook of `operation` exists (batch updates keep one statement otherwise). */
   hasBefore(model: string, operation: HookOperation): boolean;
+  /** Whether `model` has the after-hook of `operation` (it may change the row once committed). */
+  hasAfter(model: string, operation: HookOperation): boolean;
   /** Whether a trigger watches `operation` on `model` (those writes then carry outbox rows, written in their transaction). */
   hasTriggers(model: string, operation: HookOperation): boolean;
   /** `validate`, then `beforeX`, for one row; returns the data to write. */
@@ -41,6 +43,7 @@ export interface WriteHooks {
 /** The pipeline without custom logic. */
 export const noWriteHooks: WriteHooks = {
   hasBefore: () => false,
+  hasAfter: () => false,
   hasTriggers: () => false,
   before: async ({ data }) => data,
   beforeCommit: async () => 0,
@@ -66,6 +69,7 @@ function rethrowable(hook: string, error: unknown): unknown {
 
 const beforeName = { create: 'beforeCreate', update: 'beforeUpdate', delete: 'beforeDelete' } as const;
 const afterName = { CREATED: 'afterCreate', UPDATED: 'afterUpdate', DELETED: 'afterDelete' } as const;
+const afterHookName = { create: 'afterCreate', update: 'afterUpdate', delete: 'afterDelete' } as const;
 
 export interface CreateWriteHooksOptions {
   hooks: Hooks<any>;
@@ -83,6 +87,10 @@ export function createWriteHooks({ hooks, targets, now = () => new Date(), onOut
     hasBefore(model, operation) {
       const h = hooks[model];
       return !!h && (!!h[beforeName[operation]] || (operation !== 'delete' && !!h.validate));
+    },
+
+    hasAfter(model, operation) {
+      return !!hooks[model]?.[afterHookName[operation]];
     },
 
     hasTriggers(model, operation) {

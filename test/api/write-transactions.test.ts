@@ -45,6 +45,24 @@ describe.each(providers)('transactions of single-row writes on %s', (provider) =
     expect(outbox.map((row: { trigger: string; kind: string; payload: string }) => [row.trigger, row.kind, JSON.parse(row.payload).row.email])).toEqual([['welcomeUser', 'create', 'greeted@example.com']]);
   });
 
+  it.each([
+    // Read the row and UPDATE; then nothing more.
+    ['scalars only: the written row is the answer', 'mutation { updateTag(where: { name: "counted" }, data: { name: "counted" }) { id name } }', 0],
+    // The read-back: one statement on PostgreSQL (relationJoins), one per level on SQLite.
+    ['a relation in the selection: read back', 'mutation { updateTag(where: { name: "counted" }, data: { name: "counted" }) { name posts { id } } }', 2],
+  ])('update of a model without hooks, %s', async (_label, query, readBack) => {
+    await t.prisma.tag.upsert({ where: { name: 'counted' }, create: { name: 'counted' }, update: {} });
+    const expected = 2 + (provider === 'postgresql' ? Math.min(readBack, 1) : readBack);
+    expect(await t.countStatements(() => run(query))).toBe(expected);
+  });
+
+  it('reads back the row of a model with an after-hook, which may change it once committed', async () => {
+    const post = await t.prisma.post.create({ data: { slug: 'after', title: 'After', authorId } });
+    const count = await t.countStatements(() => run('mutation ($id: Int!) { updatePost(where: { id: $id }, data: { title: "Again" }) { id title } }', { id: post.id }));
+    // Read the row, UPDATE and COMMIT (Post has hooks: a transaction), then the read-back.
+    expect(count).toBe(4);
+  });
+
   it('still answers NOT_FOUND for a missing row and writes nothing', async () => {
     const res = await t.gql('mutation { updateTag(where: { name: "missing" }, data: { name: "x" }) { name } }');
     expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');
