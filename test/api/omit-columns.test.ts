@@ -22,12 +22,10 @@ describe.each(providers)('columns a read fetches on %s', (provider) => {
   afterAll(() => t.close());
 
   /** Runs a query; returns its data and the SQL it sent. */
-  const run = async (query: string, variables?: Record<string, unknown>) => {
-    const log = t.app.db.statements.log;
-    const from = log.length;
-    const res = await t.gql(query, variables);
-    expect(res.errors).toBeUndefined();
-    return { data: res.data as any, sql: log.slice(from).join('\n') };
+  const run = async (query: string) => {
+    const { response, sql } = await t.traced(query);
+    expect(response.errors).toBeUndefined();
+    return { data: response.data, sql: sql.join('\n') };
   };
   const column = (name: string) => new RegExp(`[\`"]${name}[\`"]`);
 

@@ -19,12 +19,10 @@ describe.each(providers)('transactions of single-row writes on %s', (provider) =
 
   /** Runs a mutation and returns its data and whether it began a transaction. */
   const run = async (query: string, variables?: Record<string, unknown>) => {
-    const log = t.app.db.statements.log;
-    const from = log.length;
-    const res = await t.gql(query, variables);
-    expect(res.errors).toBeUndefined();
+    const { response, sql } = await t.traced(query, variables);
+    expect(response.errors).toBeUndefined();
     // Prisma logs an interactive transaction's COMMIT (not its BEGIN).
-    return { data: res.data as any, transaction: log.slice(from).some((s) => /^\s*COMMIT/i.test(s)) };
+    return { data: response.data, transaction: sql.some((s) => /^\s*COMMIT/i.test(s)) };
   };
 
   it.each([

@@ -21,6 +21,8 @@ export interface TestApp {
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** The same as `gql`, as `viewer` (passed in process, as the auth layer would resolve it). */
   as(viewer: Viewer): TestApp['gql'];
+  /** Runs one operation; returns its response and the SQL statements it sent. */
+  traced<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ response: GraphQLResponse<T>; sql: string[] }>;
   /** Runs `fn` and returns how many SQL statements it issued. */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   close(): Promise<void>;
@@ -59,6 +61,11 @@ export async function createTestApp(provider: Provider, options: TestAppOptions 
     prisma: app.db.prisma,
     gql,
     as: (viewer) => run(viewer),
+    traced: async (query, variables) => {
+      const from = app.db.statements.log.length;
+      const response = await gql(query, variables);
+      return { response, sql: app.db.statements.log.slice(from) };
+    },
     countStatements: async (fn) => {
       const before = app.db.statements.count;
       await fn();
