@@ -10,16 +10,19 @@ describe.each(providers)('websocket authentication on %s', (provider) => {
   let db: TestDatabase;
   let server: Instance;
   let strict: Instance;
+  let checked: Instance;
   let alice: { id: number; token: string };
 
   beforeAll(async () => {
     db = await createRealtimeDatabase(provider);
     server = await startInstance(db.url, {}, { policy: undefined });
     strict = await startInstance(db.url, { STRATA_REALTIME_REQUIRE_AUTH: 'true' }, { policy: undefined });
+    checked = await startInstance(db.url, { STRATA_WS_SESSION_CHECK_MS: '100' }, { policy: undefined });
     const row = await server.app.db.prisma.user.create({ data: { email: 'alice@example.com' } });
     alice = { id: row.id, token: (await server.app.auth.sessions!.create(row.id)).token };
   });
   afterAll(async () => {
+    await checked?.close();
     await strict?.close();
     await server?.close();
     await db?.drop();
@@ -69,5 +72,36 @@ describe.each(providers)('websocket authentication on %s', (provider) => {
     const signedIn = wsClient(strict.wsUrl, { connectionParams: { token: alice.token } });
     await signedIn.connected();
     await signedIn.dispose();
+  });
+
+  describe('sessions checked again while the socket is open', () => {
+    /** A fresh user with a session, connected to `checked` with one live subscription. */
+    const connectUser = async (email: string) => {
+      const row = await checked.app.db.prisma.user.create({ data: { email } });
+      const { token, session } = await checked.app.auth.sessions!.create(row.id);
+      const client = wsClient(checked.wsUrl, { connectionParams: { token } });
+      await client.connected();
+      return { row, session, client };
+    };
+
+    it.each([
+      ['the session is revoked (signed out elsewhere)', 4401, (u: { session: { id: string } }) => checked.app.auth.sessions!.revoke(u.session.id)],
+      ['the session expires', 4401, (u: { session: { id: string } }) => checked.app.db.prisma.strataSession.update({ where: { id: u.session.id }, data: { expiresAt: new Date(0) } })],
+      ['the user is deleted', 4401, (u: { row: { id: number } }) => checked.app.db.prisma.user.delete({ where: { id: u.row.id } })],
+      ['the user gets another role (4403: clients connect again)', 4403, (u: { row: { id: number } }) => checked.app.db.prisma.user.update({ where: { id: u.row.id }, data: { role: 'ADMIN' } })],
+    ])('closes the socket when %s, and keeps an untouched one open', async (label, code, change) => {
+      const slug = label.replace(/\W+/g, '-');
+      const kept = await connectUser(`kept-${slug}@example.com`);
+      const ended = await connectUser(`ended-${slug}@example.com`);
+      await change(ended as never);
+      expect((await ended.client.closed()).code).toBe(code);
+      const changes = kept.client.subscribe('subscription { postChanged { node { title } } }');
+      await checked.until((s) => s.subscriptions >= 1);
+      const row = await checked.app.db.prisma.post.create({ data: { slug, title: slug, published: true, authorId: alice.id } });
+      checked.app.realtime.publish([{ model: 'Post', kind: 'CREATED', key: { id: row.id }, row }]);
+      expect((await changes.next()).data.postChanged.node.title).toBe(slug);
+      await kept.client.dispose();
+      await ended.client.dispose();
+    });
   });
 });

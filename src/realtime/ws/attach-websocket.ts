@@ -11,6 +11,7 @@ import type { RealtimeConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import { type TransportHooks, transportKey } from '../transport-hooks.ts';
 import { resolveConnectionViewer } from './connection-viewer.ts';
+import { watchSession } from './session-check.ts';
 import { isShareable, SharedOperations } from './shared-operations.ts';
 
 /** The part of an app the websocket endpoint serves from. */
@@ -56,8 +57,9 @@ export const closeCodes = {
 /**
  * Serves GraphQL over websockets (graphql-ws protocol) next to HTTP. Every
  * operation runs through the yoga instance's envelop (`getEnveloped`), so the
- * websocket gets the same plugins, masking and context as HTTP. Viewer
- * resolution happens once, at `connection_init`.
+ * websocket gets the same plugins, masking and context as HTTP. The viewer
+ * is resolved at `connection_init`; a signed-in viewer's session is checked
+ * again every `sessionCheckMs` (see `watchSession`).
  */
 export function attachWebSocket({ server, app, log }: AttachWebSocketOptions): WebSocketEndpoint {
   const initial = app().config;
@@ -94,6 +96,13 @@ export function attachWebSocket({ server, app, log }: AttachWebSocketOptions): W
             return false;
           }
           ctx.extra.viewer = viewer;
+          watchSession({
+            socket,
+            viewer,
+            resolve: () => resolveConnectionViewer(app().auth, request, ctx.connectionParams),
+            intervalMs: current.config.realtime.sessionCheckMs,
+            log,
+          });
           ctx.extra.hooks = {
             onOverflow: (pending) => {
               log.warn({ pending }, 'realtime: websocket client too slow, closing it');
