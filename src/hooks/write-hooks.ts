@@ -131,6 +131,8 @@ export function createWriteHooks({ hooks, targets, now = () => new Date(), onOut
     async afterCommit({ changes, outboxRows: written, viewer, prisma, write, log }) {
       if (written) onOutbox?.();
       for (const change of changes) {
+        // Hooks run around the operations clients ask for, not around what the database cascades.
+        if (change.cascade) continue;
         const name = afterName[change.kind];
         const hook = hooks[change.model]?.[name] as ((args: object) => unknown) | undefined;
         if (!hook) continue;

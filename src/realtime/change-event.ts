@@ -16,6 +16,8 @@ export interface ChangeEvent {
   row: Record<string, unknown>;
   /** All scalar fields before an update, when known. */
   previous?: Record<string, unknown>;
+  /** The database made this change itself, following a delete (`onDelete: Cascade` or `SetNull`). */
+  cascade?: boolean;
 }
 
 /** Where committed changes go; the realtime module provides the real one. */

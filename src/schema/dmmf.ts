@@ -17,6 +17,8 @@ export interface DmmfField {
   relationName?: string;
   relationFromFields?: string[];
   relationToFields?: string[];
+  /** The referential action of the side holding the foreign key, when the schema names one. */
+  relationOnDelete?: 'Cascade' | 'Restrict' | 'NoAction' | 'SetNull' | 'SetDefault';
   documentation?: string;
 }
 

@@ -172,6 +172,12 @@ const scenarios: Scenario[] = [
     hooks: [],
     error: { code: 'UNAUTHENTICATED' },
   },
+  {
+    name: 'deleteUser runs no hook of the posts the database deletes with the user (they are reported as cascaded changes)',
+    query: 'mutation { deleteUser(where: { email: "nested@example.com" }) { email } }',
+    hooks: [],
+    rows: async (t) => expect(await t.prisma.post.count({ where: { title: { in: ['P1', 'P2'] } } })).toBe(0),
+  },
 ];
 
 describe.each(providers)('hook order on %s', (provider) => {

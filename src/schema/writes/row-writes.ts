@@ -2,6 +2,7 @@ import { AppError } from '../../errors.ts';
 import { and, type Where } from '../../permissions/policy.ts';
 import type { DmmfModel } from '../dmmf.ts';
 import { idFields, idWhere } from '../dmmf.ts';
+import { readCascade } from './cascade.ts';
 import { applyChildren } from './children.ts';
 import { type RelationShape, pointAt, pointNowhere, relationShape } from './relation-shape.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
@@ -204,8 +205,10 @@ export async function deleteRow(s: WriteSession, model: DmmfModel, where: Where)
   const existing = await s.findVisible(model, where);
   await s.requireMatch(model, existing, s.policy(model).delete(s.ctx), 'delete');
   await s.before(model, 'delete', undefined, existing);
+  const recordCascade = await readCascade(s, model, [existing]);
   await s.delegate(model).delete({ where: idWhere(model, existing), select: s.scalarSelect(model) });
   s.record(model, 'DELETED', existing);
+  recordCascade();
   return existing;
 }
 
@@ -257,8 +260,10 @@ export async function deleteManyRows(s: WriteSession, model: DmmfModel, where: W
   const rows: Row[] = await s.delegate(model).findMany({ where: and(where, read, allowed), select: s.scalarSelect(model), orderBy: keyOrder(model) });
   if (rows.length === 0) return 0;
   for (const row of rows) await s.before(model, 'delete', undefined, row);
+  const recordCascade = await readCascade(s, model, rows);
   await s.delegate(model).deleteMany({ where: rowsWhere(model, rows) });
   for (const row of rows) s.record(model, 'DELETED', row);
+  recordCascade();
   return rows.length;
 }
 

@@ -1,6 +1,7 @@
 import type { Context } from '../../context.ts';
 import type { HookOperation } from '../../hooks/define-hooks.ts';
 import { type DmmfModel, relationFields } from '../dmmf.ts';
+import { dependents } from './cascade.ts';
 import type { Generator } from '../generator.ts';
 import { writeAs } from './row-writer.ts';
 import { WriteSession } from './write-session.ts';
@@ -20,12 +21,15 @@ export interface SingleWrite {
  * Whether a single-row write needs an interactive transaction. It does not
  * when its only write is one statement and nothing could have to be rolled
  * back after it: no nested relation writes, no before-hooks (they may write
- * rows), no triggers (their outbox rows commit with the change), and no rule
- * checked on the row after it is written. Its reads (visibility, rules) run
+ * rows), no triggers (their outbox rows commit with the change), no rule
+ * checked on the row after it is written, and no delete the database
+ * cascades (its dependent rows are read first). Its reads (visibility, rules) run
  * before the write either way, as inside a READ COMMITTED transaction.
  */
 export function needsTransaction(gen: Generator, ctx: Context, { model, operation, data }: SingleWrite): boolean {
   if (gen.hooks.hasBefore(model.name, operation) || gen.hooks.hasTriggers(model.name, operation)) return true;
+  // A delete the database cascades reads its dependent rows first: the reads and the delete must see one state.
+  if (operation === 'delete' && dependents(gen.datamodel, model).length) return true;
   const relations = new Set(relationFields(model).map((f) => f.name));
   if (data && Object.entries(data).some(([key, value]) => value !== undefined && relations.has(key))) return true;
   const policy = gen.policy(model.name);

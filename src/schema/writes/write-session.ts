@@ -79,9 +79,10 @@ export class WriteSession {
     return Object.fromEntries(model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => [f.name, true]));
   }
 
-  record(model: DmmfModel, kind: ChangeEvent['kind'], row: Record<string, unknown>, previous?: Record<string, unknown>): void {
+  /** Records a change to publish after the commit; `cascade` marks what the database did on its own (see `readCascade`). */
+  record(model: DmmfModel, kind: ChangeEvent['kind'], row: Record<string, unknown>, previous?: Record<string, unknown>, cascade = false): void {
     const key = Object.fromEntries(idFields(model).map((f) => [f, row[f]]));
-    this.changes.push({ model: model.name, kind, key, row, ...(previous ? { previous } : {}) });
+    this.changes.push({ model: model.name, kind, key, row, ...(previous ? { previous } : {}), ...(cascade ? { cascade } : {}) });
   }
 
   /** An operation the viewer may not perform at all: UNAUTHENTICATED when anonymous, else FORBIDDEN. */
