@@ -9,7 +9,7 @@ import { type ChangeHub, createChangeHub } from './change-hub.ts';
 import type { DecimalFactory } from './event-codec.ts';
 import { createRedisBroker } from './redis-broker.ts';
 
-/** The row filter of a viewer for a model: `{}` all rows, null none (the permissions module's `readFilter`). */
+/** An extra row filter of a viewer for a model, on top of the read rules: `{}` all rows, null none (a test seam). */
 export type ReadFilter = (ctx: Context, model: string) => Record<string, unknown> | null;
 
 const brand = Symbol.for('strata.realtime');
@@ -23,15 +23,16 @@ export interface Realtime extends ChangeSink {
   hub: ChangeHub;
   feed: ChangeFeed;
   config: RealtimeConfig;
-  /** The row filter subscriptions apply (the permissions module's, or a test's). */
-  readFilter: ReadFilter;
+  /** An extra row filter subscriptions apply on top of the read rules, if any (tests). */
+  readFilter?: ReadFilter;
   close(): Promise<void>;
 }
 
 export interface CreateRealtimeOptions {
   config: RealtimeConfig;
   log: Logger;
-  readFilter: ReadFilter;
+  /** An extra row filter for subscriptions, on top of the read rules (a test seam). @default none */
+  readFilter?: ReadFilter;
   /** Rebuilds Decimals of rows received from Redis (Prisma's `Decimal`). @default strings */
   decimal?: DecimalFactory;
   /** How long start-up waits for Redis before serving with local delivery only. @default 5000 */

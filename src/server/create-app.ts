@@ -11,7 +11,6 @@ import { createStrataYoga, type StrataYoga } from './create-yoga.ts';
 import { applyOperationRules } from '../permissions/shield.ts';
 import type { Policy } from '../permissions/policy.ts';
 import { loadPolicy } from './load-policy.ts';
-import { readFilter } from '../permissions/read-filter.ts';
 import { createRealtime, type ReadFilter, type Realtime } from '../realtime/create-realtime.ts';
 import { createLogger } from './logger.ts';
 import { createFunctions, type Functions } from '../functions/create-functions.ts';
@@ -45,7 +44,7 @@ export interface CreateAppOptions {
   recordStatements?: boolean;
   /** Replacements for auth's clock, mailer, rate limiter or mail texts (tests, custom transports). */
   auth?: Pick<CreateAuthOptions, 'clock' | 'mailer' | 'rateLimiter' | 'mails'>;
-  /** Test seam: the row filter subscriptions apply instead of the permissions module's `readFilter`. @default readFilter */
+  /** Test seam: an extra row filter subscriptions apply on top of the read rules. @default none */
   realtimeReadFilter?: ReadFilter;
   /** Test seam: the clock storage signs URLs and sweeps with. @default the system clock */
   storageClock?: () => Date;
@@ -104,7 +103,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const realtime = await createRealtime({
     config: config.realtime,
     log,
-    readFilter: options.realtimeReadFilter ?? readFilter,
+    readFilter: options.realtimeReadFilter,
     decimal: (text) => new db.Prisma.Decimal(text),
   });
   const yoga = createStrataYoga({ config, schema, prisma: db.prisma, log, auth, realtime, functions, storage });
