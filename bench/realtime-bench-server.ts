@@ -9,7 +9,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config.ts';
 import { pushSchema } from '../src/engine/migrations.ts';
-import { prepareSchema } from '../src/engine/prepare-schema.ts';
+import { prepareAppSchema } from '../src/server/prepare-app-schema.ts';
 import { allowAll } from '../src/permissions/policy.ts';
 import { attachWebSocket } from '../src/realtime/ws/attach-websocket.ts';
 import { createApp } from '../src/server/create-app.ts';
@@ -27,7 +27,7 @@ const config = loadConfig({
   // Idle connections must not be cut by the bench's own slowness; keep-alive stays on (default interval).
   STRATA_REALTIME_QUEUE_SIZE: '1024',
 });
-await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareSchema(config.schemaPath, 'sqlite'), force: true });
+await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareAppSchema(config.schemaPath, 'sqlite'), force: true });
 const app = await createApp(config, { policy: allowAll, recordStatements: true });
 const server = await listen(app.yoga, '127.0.0.1', 0);
 const ws = attachWebSocket({ server: server.server, app: () => app, log: app.log });

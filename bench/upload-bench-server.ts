@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { pushSchema } from '../src/engine/migrations.ts';
-import { prepareSchema } from '../src/engine/prepare-schema.ts';
+import { prepareAppSchema } from '../src/server/prepare-app-schema.ts';
 import { allowAll } from '../src/permissions/policy.ts';
 import { createApp } from '../src/server/create-app.ts';
 import { listen } from '../src/server/listen.ts';
@@ -27,7 +27,7 @@ const config = loadConfig({
   S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
   STRATA_UPLOAD_MAX_BYTES: String(512 * 1024 * 1024),
 });
-await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareSchema(config.schemaPath, 'sqlite'), force: true });
+await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareAppSchema(config.schemaPath, 'sqlite'), force: true });
 const app = await createApp(config, { policy: allowAll });
 const server = await listen(app.yoga, '127.0.0.1', 0);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { prepareSchema } from '../../src/engine/prepare-schema.ts';
+import { prepareAppSchema } from '../../src/server/prepare-app-schema.ts';
 import { pushSchema } from '../../src/engine/migrations.ts';
 import type { Cluster } from './cluster.ts';
 import { benchIndexesSql, postgraphileFunctionsSql, type Scale, seedSql } from './dataset.ts';
@@ -37,7 +37,7 @@ export async function prepareDatabase(cluster: Cluster, root: string, scale: Sca
     await c.query(`CREATE DATABASE ${BENCH_DB}`);
   });
   const url = cluster.url.replace(/\/postgres$/, `/${BENCH_DB}`);
-  const prepared = prepareSchema(path.join(root, 'prisma/schema.prisma'), 'postgresql');
+  const prepared = prepareAppSchema(path.join(root, 'prisma/schema.prisma'), 'postgresql');
   const pushed = await pushSchema({ databaseUrl: url, schema: prepared, force: true });
   log(`schema pushed (${pushed.executedSteps} steps)`);
   return withClient(url, async (c) => {

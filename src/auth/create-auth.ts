@@ -57,7 +57,7 @@ function userModelFor({ config, datamodel, log, prisma }: CreateAuthOptions) {
   const { userModel, userModelExplicit } = config.auth;
   const check = inspectUserModel(datamodel, userModel);
   if (check.status === 'ok') {
-    if (!prisma.strataSession) throw new Error(`Strata's auth tables are missing from the generated client: pass { authUserModel: '${userModel}' } to prepareSchema`);
+    if (!prisma.strataSession) throw new Error(`Strata's auth tables are missing from the generated client: prepare the schema with prepareAppSchema (src/server/prepare-app-schema.ts) for user model ${userModel}`);
     return check.model;
   }
   const problems = check.status === 'absent' ? [`the schema has no model ${userModel}`] : check.problems;

@@ -2,7 +2,7 @@ import { watch } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { prepareConfigured } from '../engine/prepare-schema.ts';
+import { prepareConfigured } from '../server/prepare-app-schema.ts';
 import { pushSchema } from '../engine/migrations.ts';
 import { type App, createApp } from '../server/create-app.ts';
 import { listen, onShutdown } from '../server/listen.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { generateClient } from '../engine/generate-client.ts';
-import { prepareConfigured } from '../engine/prepare-schema.ts';
+import { prepareConfigured } from '../server/prepare-app-schema.ts';
 import { writeTypesAlias } from '../functions/write-types-alias.ts';
 import type { CliValues } from './main.ts';
 import { renderSdl, sdlPath, writeSdl } from './sdl.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { migrateDeploy, migrateDev, MigrationError, migrateStatus, type MigrateTarget } from '../engine/migrations.ts';
-import { prepareConfigured } from '../engine/prepare-schema.ts';
+import { prepareConfigured } from '../server/prepare-app-schema.ts';
 
 const usage = `Usage: strata migrate <command>
 

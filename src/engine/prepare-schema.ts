@@ -2,11 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type Config, providerOf } from '../config.ts';
-import { authTableModels, authTablesFragment } from '../auth/users/auth-tables.ts';
-import { inspectUserModel } from '../auth/users/user-model.ts';
-import { functionTableModels, functionTablesFragment } from '../functions/internal-tables.ts';
-import { readDatamodel } from '../schema/dmmf.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -58,31 +53,18 @@ function readSchemaText(source: string): string {
   return files.map(readText).join('\n');
 }
 
-/** Options of {@link prepareSchema}. */
-export interface PrepareSchemaOptions {
-  /** The auth user model (config `auth.userModel`); when it is auth-capable, Strata's auth tables are appended. @default User */
-  authUserModel?: string;
-}
-
-/** Appends Strata's `@internal` auth tables when the schema has an auth-capable user model. */
-function withAuthTables(source: string, content: string, provider: 'sqlite' | 'postgresql', userModel: string): string {
-  const clash = authTableModels.find((name) => new RegExp(`^\\s*model\\s+${name}\\s*\\{`, 'm').test(content));
-  if (clash) throw new Error(`${source}: model ${clash} is reserved for Strata's auth tables; rename it`);
-  let datamodel;
-  try {
-    datamodel = readDatamodel(content, provider);
-  } catch {
-    return content; // an invalid schema: generation reports Prisma's own message
-  }
-  const check = inspectUserModel(datamodel, userModel);
-  return check.status === 'ok' ? content + authTablesFragment(check.model) : content;
-}
-
-/** Appends Strata's `@internal` trigger outbox and schedule tables (see docs/custom-logic.md). */
-function withFunctionTables(source: string, content: string): string {
-  const clash = functionTableModels.find((name) => new RegExp(`^\\s*model\\s+${name}\\s*\\{`, 'm').test(content));
-  if (clash) throw new Error(`${source}: model ${clash} is reserved for Strata's trigger and schedule tables; rename it`);
-  return content + functionTablesFragment;
+/**
+ * Models a capability appends to every prepared schema (its `@internal`
+ * tables): auth's sessions and tokens, the trigger outbox. The capability
+ * defines it; whoever assembles the app picks which to append.
+ */
+export interface SchemaFragment {
+  /** What the models are for, in the error a clashing user model gets: "Strata's auth tables". */
+  label: string;
+  /** Names of the models it adds; the user's schema must not define them. */
+  models: readonly string[];
+  /** The text to append to the user's schema `content`, or '' to append nothing. */
+  text(content: string, provider: 'sqlite' | 'postgresql'): string;
 }
 
 const generatorBlock = /^[ \t]*generator\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/gm;
@@ -93,11 +75,10 @@ const datasourceBlock = /^[ \t]*datasource\s+\w+\s*\{[\s\S]*?^[ \t]*\}[ \t]*$/m;
  * prepares it for generation: Strata owns the generators, the database URL
  * comes from config (Prisma 7 keeps URLs out of schemas), and the provider
  * follows that URL so one schema serves SQLite and PostgreSQL. Without a
- * `provider`, the schema's own is kept. An auth-capable user model gets
- * Strata's auth tables appended (see docs/auth.md); every schema gets the
- * trigger outbox and schedule tables (see docs/custom-logic.md).
+ * `provider`, the schema's own is kept. Each of `fragments` is appended in
+ * order, after checking that the schema defines none of its models.
  */
-export function prepareSchema(source: string, provider?: 'sqlite' | 'postgresql', options: PrepareSchemaOptions = {}): PreparedSchema {
+export function prepareSchema(source: string, provider?: 'sqlite' | 'postgresql', fragments: readonly SchemaFragment[] = []): PreparedSchema {
   const original = readSchemaText(source);
   const datasource = original.match(datasourceBlock);
   if (!datasource) throw new Error(`${source} has no datasource block`);
@@ -112,16 +93,12 @@ export function prepareSchema(source: string, provider?: 'sqlite' | 'postgresql'
     .join('\n')
     .replace(/provider\s*=\s*"\w+"/, `provider = "${provider}"`);
   const base = original.replace(generatorBlock, '').replace(datasourceBlock, rewritten).trim() + '\n';
-  const content = withFunctionTables(source, withAuthTables(source, base, provider, options.authUserModel ?? 'User'));
+  let content = base;
+  for (const fragment of fragments) {
+    const clash = fragment.models.find((name) => new RegExp(`^\\s*model\\s+${name}\\s*\\{`, 'm').test(base));
+    if (clash) throw new Error(`${source}: model ${clash} is reserved for ${fragment.label}; rename it`);
+    content += fragment.text(base, provider);
+  }
   const hash = createHash('sha256').update(generatorVersions).update(content).digest('hex').slice(0, 16);
   return { source, content, provider, hash };
-}
-
-/**
- * The configured schema prepared as every command needs it: for the
- * database in `DATABASE_URL` (or, with `declared`, for the schema's own
- * provider, as the committed schema.graphql is), with the auth tables.
- */
-export function prepareConfigured(config: Config, declared = false): PreparedSchema {
-  return prepareSchema(config.schemaPath, declared ? undefined : providerOf(config.databaseUrl), { authUserModel: config.auth.userModel });
 }

@@ -1,3 +1,4 @@
+import type { SchemaFragment } from '../engine/prepare-schema.ts';
 /** Models Strata adds for triggers and schedules; a user schema must not define them itself. */
 export const functionTableModels = ['StrataOutbox', 'StrataScheduleRun'] as const;
 
@@ -46,3 +47,10 @@ model StrataScheduleRun {
   @@map("strata_schedule_run")
 }
 `;
+
+/** Appends the trigger outbox and schedule tables to every schema (see docs/custom-logic.md). */
+export const functionSchemaFragment: SchemaFragment = {
+  label: "Strata's trigger and schedule tables",
+  models: functionTableModels,
+  text: () => functionTablesFragment,
+};

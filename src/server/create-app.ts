@@ -4,7 +4,7 @@ import { type Auth, type CreateAuthOptions, createAuth } from '../auth/create-au
 import type { Config } from '../config.ts';
 import { type Database, openDatabase } from '../db.ts';
 import { generateClient } from '../engine/generate-client.ts';
-import { prepareConfigured } from '../engine/prepare-schema.ts';
+import { prepareConfigured } from './prepare-app-schema.ts';
 import { buildSchema } from '../schema/build-schema.ts';
 import { type Datamodel, readDatamodel } from '../schema/dmmf.ts';
 import { createStrataYoga, type StrataYoga } from './create-yoga.ts';

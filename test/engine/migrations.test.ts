@@ -4,7 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareSchema, type PreparedSchema } from '../../src/engine/prepare-schema.ts';
+import type { PreparedSchema } from '../../src/engine/prepare-schema.ts';
+import { prepareAppSchema } from '../../src/server/prepare-app-schema.ts';
 import { MigrationError, migrateDeploy, migrateDev, migrateStatus, pushSchema, readMigrations } from '../../src/engine/migrations.ts';
 import { createTestDatabase, providers, type Provider, type TestDatabase } from '../support/databases.ts';
 
@@ -49,7 +50,7 @@ describe.each(providers)('migrations on %s', (provider: Provider) => {
 
   const schemaAt = (text: string): PreparedSchema => {
     writeFileSync(path.join(dir, 'schema.prisma'), text);
-    return prepareSchema(path.join(dir, 'schema.prisma'), provider);
+    return prepareAppSchema(path.join(dir, 'schema.prisma'), provider);
   };
   const freshDatabase = async () => {
     const db = await createTestDatabase(provider);

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadAppLogic } from '../../src/functions/load-app-logic.ts';
-import { prepareSchema } from '../../src/engine/prepare-schema.ts';
+import { prepareAppSchema } from '../../src/server/prepare-app-schema.ts';
 import { readDatamodel } from '../../src/schema/dmmf.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const src = (file: string) => pathToFileURL(path.join(root, 'src', file)).href;
-const prepared = prepareSchema(path.join(root, 'prisma/schema.prisma'), 'sqlite');
+const prepared = prepareAppSchema(path.join(root, 'prisma/schema.prisma'), 'sqlite');
 const datamodel = readDatamodel(prepared.content, prepared.provider);
 const dirs: string[] = [];
 

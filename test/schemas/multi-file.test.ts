@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareSchema } from '../../src/engine/prepare-schema.ts';
+import { prepareAppSchema } from '../../src/server/prepare-app-schema.ts';
 import { providers } from '../support/databases.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { appEnv, expectRestServed, expectValidSdl, ok, smokeModel } from './smoke-driver.ts';
@@ -9,11 +9,11 @@ const schemaPath = path.resolve(import.meta.dirname, '../fixtures/schemas/multi-
 
 describe('a Prisma 6 style multi-file schema folder', () => {
   it('is prepared into one schema without generators or datasource URLs, with the provider forced', () => {
-    const prepared = prepareSchema(schemaPath, 'postgresql');
+    const prepared = prepareAppSchema(schemaPath, 'postgresql');
     expect(prepared.content).not.toMatch(/^\s*generator\s+\w+|^\s*(url|directUrl)\s*=|env\(/m);
     expect(prepared.content).toMatch(/datasource db \{\s*provider = "postgresql"\s*\}/);
     for (const model of ['Product', 'Customer', 'Order', 'OrderLine']) expect(prepared.content).toContain(`model ${model} {`);
-    expect(prepareSchema(schemaPath, 'postgresql').hash).toBe(prepared.hash);
+    expect(prepareAppSchema(schemaPath, 'postgresql').hash).toBe(prepared.hash);
   });
 });
 

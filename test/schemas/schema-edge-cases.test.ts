@@ -4,7 +4,7 @@ import path from 'node:path';
 import { printSchema } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { prepareSchema } from '../../src/engine/prepare-schema.ts';
+import { prepareAppSchema } from '../../src/server/prepare-app-schema.ts';
 import { allowAll } from '../../src/permissions/policy.ts';
 import { buildSchema } from '../../src/schema/build-schema.ts';
 import { readDatamodel } from '../../src/schema/dmmf.ts';
@@ -27,7 +27,7 @@ describe('schema files as editors write them', () => {
       'windows.prisma',
       '\uFEFFgenerator client {\r\n  provider = "prisma-client-js"\r\n}\r\n\r\ndatasource db {\r\n  provider = "postgresql"\r\n  url      = env("DATABASE_URL")\r\n}\r\n\r\nmodel Note {\r\n  id String @id @default(uuid())\r\n}\r\n',
     );
-    const prepared = prepareSchema(file, 'sqlite');
+    const prepared = prepareAppSchema(file, 'sqlite');
     expect(prepared.content).not.toMatch(/generator|env\(/);
     expect(prepared.content).toContain('provider = "sqlite"');
     expect(readDatamodel(prepared.content, 'sqlite').models.map((m) => m.name)).toEqual(['Note']);
@@ -50,7 +50,7 @@ describe('names two models would share', () => {
 
 describe('models named like root types behind read rules', () => {
   it('types a guarded to-one relation with the renamed model type (Mutation.query: QueryModel)', () => {
-    const prepared = prepareSchema(path.resolve(import.meta.dirname, '../fixtures/schemas/reserved-names.prisma'), 'sqlite');
+    const prepared = prepareAppSchema(path.resolve(import.meta.dirname, '../fixtures/schemas/reserved-names.prisma'), 'sqlite');
     const schema = buildSchema({
       datamodel: readDatamodel(prepared.content, 'sqlite'),
       limits: loadConfig({ STRATA_ENV: 'test' }).limits,

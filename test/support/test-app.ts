@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config.ts';
-import { prepareConfigured } from '../../src/engine/prepare-schema.ts';
+import { prepareConfigured } from '../../src/server/prepare-app-schema.ts';
 import { pushSchema } from '../../src/engine/migrations.ts';
 import type { Viewer } from '../../src/auth/viewer.ts';
 import { allowAll } from '../../src/permissions/policy.ts';

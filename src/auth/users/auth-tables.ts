@@ -1,4 +1,6 @@
-import type { AuthUserModel } from './user-model.ts';
+import type { SchemaFragment } from '../../engine/prepare-schema.ts';
+import { readDatamodel } from '../../schema/dmmf.ts';
+import { type AuthUserModel, inspectUserModel } from './user-model.ts';
 
 /** Models Strata adds for auth; a user schema must not define them itself. */
 export const authTableModels = ['StrataSession', 'StrataAuthToken', 'StrataOAuthAccount'] as const;
@@ -53,4 +55,22 @@ model StrataOAuthAccount {
   @@map("strata_oauth_account")
 }
 `;
+}
+
+/** Appends the auth tables when the schema's `userModel` can hold accounts (see docs/auth.md). */
+export function authSchemaFragment(userModel: string): SchemaFragment {
+  return {
+    label: "Strata's auth tables",
+    models: authTableModels,
+    text(content, provider) {
+      let datamodel;
+      try {
+        datamodel = readDatamodel(content, provider);
+      } catch {
+        return ''; // an invalid schema: generation reports Prisma's own message
+      }
+      const check = inspectUserModel(datamodel, userModel);
+      return check.status === 'ok' ? authTablesFragment(check.model) : '';
+    },
+  };
 }

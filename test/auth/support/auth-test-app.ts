@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { DevOutbox } from '../../../src/auth/mail/dev-outbox.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { prepareSchema } from '../../../src/engine/prepare-schema.ts';
+import { prepareConfigured } from '../../../src/server/prepare-app-schema.ts';
 import { pushSchema } from '../../../src/engine/migrations.ts';
 import { type App, createApp } from '../../../src/server/create-app.ts';
 import { createLogger } from '../../../src/server/logger.ts';
@@ -55,7 +55,7 @@ export async function createAuthTestApp(provider: Provider, options: { env?: Rec
   const clock = new ManualClock();
   let app: App;
   try {
-    await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareSchema(config.schemaPath, provider, { authUserModel: config.auth.userModel }), force: true });
+    await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareConfigured(config), force: true });
     app = await createApp(config, { log: createLogger(config, sink), auth: { clock } });
   } catch (error) {
     await database.drop();

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../../src/config.ts';
 import { pushSchema } from '../../../src/engine/migrations.ts';
-import { prepareSchema } from '../../../src/engine/prepare-schema.ts';
+import { prepareConfigured } from '../../../src/server/prepare-app-schema.ts';
 import { allowAll } from '../../../src/permissions/policy.ts';
 import { type App, type CreateAppOptions, createApp } from '../../../src/server/create-app.ts';
 import { type Listening, listen } from '../../../src/server/listen.ts';
@@ -34,7 +34,7 @@ export async function createRealtimeDatabase(provider: Provider): Promise<TestDa
   const config = loadConfig({ STRATA_ENV: 'test', DATABASE_URL: database.url });
   await pushSchema({
     databaseUrl: config.databaseUrl,
-    schema: prepareSchema(config.schemaPath, provider, { authUserModel: config.auth.userModel }),
+    schema: prepareConfigured(config),
     force: true,
   });
   return database;

@@ -1,0 +1,21 @@
+import { authSchemaFragment } from '../auth/users/auth-tables.ts';
+import { type Config, providerOf } from '../config.ts';
+import { type PreparedSchema, prepareSchema } from '../engine/prepare-schema.ts';
+import { functionSchemaFragment } from '../functions/internal-tables.ts';
+
+/**
+ * The user's schema with Strata's own tables: the auth tables when
+ * `authUserModel` can hold accounts, and the trigger and schedule tables.
+ */
+export function prepareAppSchema(source: string, provider?: 'sqlite' | 'postgresql', authUserModel = 'User'): PreparedSchema {
+  return prepareSchema(source, provider, [authSchemaFragment(authUserModel), functionSchemaFragment]);
+}
+
+/**
+ * The configured schema prepared as every command needs it: for the
+ * database in `DATABASE_URL` (or, with `declared`, for the schema's own
+ * provider, as the committed schema.graphql is), with Strata's tables.
+ */
+export function prepareConfigured(config: Config, declared = false): PreparedSchema {
+  return prepareAppSchema(config.schemaPath, declared ? undefined : providerOf(config.databaseUrl), config.auth.userModel);
+}
