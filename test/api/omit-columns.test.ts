@@ -49,6 +49,14 @@ describe.each(providers)('columns a read fetches on %s', (provider) => {
     expect(data.posts).toEqual([{ __typename: 'Post', id: postId, t: 'Omit', body: 'long body', rating: '4.5', views: '7', metadata: { a: 1 }, author: { name: 'Omit' } }]);
   });
 
+  it('keeps the columns a list is made distinct by', async () => {
+    const authorId = (await t.prisma.user.findFirst()).id;
+    await t.prisma.post.createMany({ data: ['omit-2', 'omit-3'].map((slug) => ({ slug, title: 'Other', authorId })) });
+    // Three posts, two titles.
+    const { data } = await run('{ posts(distinct: [title], orderBy: [{ title: asc }]) { id } }');
+    expect(data.posts).toHaveLength(2);
+  });
+
   it('keeps every column of a level with a field it does not know', async () => {
     // `attachments { url }` is storage's field, which reads any column of the file; the Post level above still omits.
     const { sql } = await run('{ posts { title attachments { id url } } }');
