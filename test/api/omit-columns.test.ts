@@ -57,6 +57,14 @@ describe.each(providers)('columns a read fetches on %s', (provider) => {
     expect(data.posts).toHaveLength(2);
   });
 
+  it('reads a mutation result back with the asked columns only', async () => {
+    const { response, sql } = await t.traced(`mutation { updatePost(where: { id: ${postId} }, data: { views: "8" }) { views author { name } } }`);
+    expect(response.data.updatePost).toEqual({ views: '8', author: { name: 'Omit' } });
+    const readBack = sql.slice(sql.findIndex((q) => /^\s*UPDATE/i.test(q)) + 1).join('\n');
+    expect(readBack).toMatch(column('views'));
+    expect(readBack).not.toMatch(column('metadata'));
+  });
+
   it('keeps every column of a level with a field it does not know', async () => {
     // `attachments { url }` is storage's field, which reads any column of the file; the Post level above still omits.
     const { sql } = await run('{ posts { title attachments { id url } } }');

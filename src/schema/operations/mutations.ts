@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { and } from '../../permissions/policy.ts';
@@ -5,6 +6,7 @@ import type { DmmfModel } from '../dmmf.ts';
 import { delegateName } from '../dmmf.ts';
 import type { Generator } from '../generator.ts';
 import { names } from '../naming.ts';
+import { omitUnselected, type Query } from '../omit-unselected.ts';
 import { createManyRows } from '../writes/create-many.ts';
 import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from '../writes/row-writes.ts';
 import { needsTransaction, runWrite } from '../writes/run-write.ts';
@@ -43,11 +45,11 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
    * selection, no read rule and no after-hook that could change the row, it
    * is the answer and the read is skipped.
    */
-  const readBack = async (ctx: Context, query: object, row: Row, operations: ('create' | 'update')[]) => {
+  const readBack = async (ctx: Context, query: Query, info: GraphQLResolveInfo, row: Row, operations: ('create' | 'update')[]) => {
     const read = gen.policy(model.name).read(ctx);
     const scalarsOnly = !('include' in query) && !('select' in query);
     if (read && Object.keys(read).length === 0 && scalarsOnly && !operations.some((op) => gen.hooks.hasAfter(model.name, op))) return row;
-    const shown = read && (await ctx.prisma[delegateName(model.name)].findFirst({ ...query, where: and(keyWhere(model, row), read) }));
+    const shown = read && (await ctx.prisma[delegateName(model.name)].findFirst({ ...omitUnselected(gen.datamodel, model, query, info), where: and(keyWhere(model, row), read) }));
     if (!shown) throw new AppError('FORBIDDEN', `The ${model.name} was written but is not readable by you`);
     return shown;
   };
@@ -57,11 +59,11 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       type: model.name,
       extensions: may('create'),
       args: { data: input(t, create) },
-      resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
+      resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
         const data = registry.toPrisma(args.data, create) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'create', data });
         const row = await runWrite(gen, ctx, (s) => createRow(s, model, data), atomic);
-        return readBack(ctx, query, row, ['create']);
+        return readBack(ctx, query, info, row, ['create']);
       },
     }),
 
@@ -78,11 +80,11 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       type: model.name,
       extensions: may('update'),
       args: { where: uniqueArg(t), data: input(t, update) },
-      resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
+      resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
         const data = registry.toPrisma(args.data, update) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'update', data });
         const row = await runWrite(gen, ctx, (s) => updateRow(s, model, unique(args), data), atomic);
-        return readBack(ctx, query, row, ['update']);
+        return readBack(ctx, query, info, row, ['update']);
       },
     }),
 
@@ -99,7 +101,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       type: model.name,
       extensions: may('create', 'update'),
       args: { where: uniqueArg(t), create: input(t, create), update: input(t, update) },
-      resolve: async (query: object, _root: unknown, args: any, ctx: Context) => {
+      resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
         const row = await runWrite(gen, ctx, async (s) => {
           const read = s.policy(model).read(ctx);
           const exists = read && (await s.delegate(model).findFirst({ where: and(unique(args), read), select: { [Object.keys(s.scalarSelect(model))[0]]: true } }));
@@ -107,7 +109,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
             ? updateRow(s, model, unique(args), registry.toPrisma(args.update, update) as Row)
             : createRow(s, model, registry.toPrisma(args.create, create) as Row);
         });
-        return readBack(ctx, query, row, ['create', 'update']);
+        return readBack(ctx, query, info, row, ['create', 'update']);
       },
     }),
 
