@@ -26,3 +26,14 @@ export const ADMIN_ROLE = 'ADMIN';
 export function isAdmin(viewer: Viewer): boolean {
   return viewer.kind === 'service' || (viewer.kind === 'user' && viewer.role === ADMIN_ROLE);
 }
+
+/**
+ * How a signed-in viewer's session stands when its credentials are resolved
+ * again (`now`, null when they were refused): `ended` (revoked, expired, user
+ * gone), `changed` (same session, another role), or `same`.
+ */
+export function sessionChange(before: Viewer, now: Viewer | null): 'same' | 'ended' | 'changed' {
+  if (before.kind !== 'user') return 'same';
+  if (!now || now.kind !== 'user' || now.sessionId !== before.sessionId) return 'ended';
+  return now.id === before.id && now.role === before.role ? 'same' : 'changed';
+}

@@ -14,7 +14,7 @@ export interface RealtimeConfig {
   connectionInitTimeoutMs: number;
   /** Largest websocket message accepted; larger ones close the socket 1009 (`STRATA_WS_MAX_PAYLOAD_BYTES`). @default 262144 */
   maxPayloadBytes: number;
-  /** How often a websocket's session is checked again; a revoked or expired session closes it 4401, a changed role 4403 (`STRATA_WS_SESSION_CHECK_MS`). @default 60000 */
+  /** How often the session of an open subscription (websocket or SSE) is checked again; see docs/realtime.md (`STRATA_REALTIME_SESSION_CHECK_MS`). @default 60000 */
   sessionCheckMs: number;
   /** Interval of server pings; a socket that misses a pong for as long is terminated, 0 turns pings off (`STRATA_WS_KEEPALIVE_MS`). @default 12000 */
   keepAliveMs: number;
@@ -37,7 +37,7 @@ export function readRealtimeConfig({ env, int, bool }: Readers): RealtimeConfig 
     maxSubscriptionsPerConnection: int('STRATA_WS_MAX_SUBSCRIPTIONS', 100, 1),
     connectionInitTimeoutMs: int('STRATA_WS_INIT_TIMEOUT_MS', 3000, 1),
     maxPayloadBytes: int('STRATA_WS_MAX_PAYLOAD_BYTES', 262_144, 1024),
-    sessionCheckMs: int('STRATA_WS_SESSION_CHECK_MS', 60_000, 100),
+    sessionCheckMs: int('STRATA_REALTIME_SESSION_CHECK_MS', 60_000, 100),
     keepAliveMs: int('STRATA_WS_KEEPALIVE_MS', 12_000, 0),
     queueSize: int('STRATA_REALTIME_QUEUE_SIZE', 256, 1),
     slowConsumerGraceMs: int('STRATA_REALTIME_SLOW_GRACE_MS', 5000, 1),

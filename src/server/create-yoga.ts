@@ -14,6 +14,7 @@ import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
+import { useSessionCheck } from './plugins/use-session-check.ts';
 import { useUploads } from './plugins/use-uploads.ts';
 import type { Storage } from '../storage/create-storage.ts';
 
@@ -72,6 +73,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       useBodyLimit(config.limits.maxRequestBytes),
       // Reject oversized or abusive documents during validation, before execution.
       useQueryLimits(config),
+      // Subscriptions over SSE end when their session does (websockets check theirs per connection).
+      ...(auth ? [useSessionCheck(auth, config.realtime.sessionCheckMs, log)] : []),
     ],
   });
 }

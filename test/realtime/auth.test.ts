@@ -17,7 +17,7 @@ describe.each(providers)('websocket authentication on %s', (provider) => {
     db = await createRealtimeDatabase(provider);
     server = await startInstance(db.url, {}, { policy: undefined });
     strict = await startInstance(db.url, { STRATA_REALTIME_REQUIRE_AUTH: 'true' }, { policy: undefined });
-    checked = await startInstance(db.url, { STRATA_WS_SESSION_CHECK_MS: '100' }, { policy: undefined });
+    checked = await startInstance(db.url, { STRATA_REALTIME_SESSION_CHECK_MS: '100' }, { policy: undefined });
     const row = await server.app.db.prisma.user.create({ data: { email: 'alice@example.com' } });
     alice = { id: row.id, token: (await server.app.auth.sessions!.create(row.id)).token };
   });

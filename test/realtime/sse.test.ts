@@ -52,4 +52,19 @@ describe.each(providers)('subscriptions over GraphQL over SSE on %s', (provider)
     anonymous.abort();
     await server.until((s) => s.subscriptions === 0);
   });
+
+  it('ends an SSE subscription with UNAUTHENTICATED once its session is revoked', async () => {
+    const checked = await startInstance(db.url, { STRATA_REALTIME_SESSION_CHECK_MS: '100' }, { policy: undefined });
+    try {
+      const { token, session } = await checked.app.auth.sessions!.create(alice.id);
+      const stream = sseSubscribe(checked.httpUrl, CHANGED, {}, { authorization: `Bearer ${token}` });
+      await checked.until((s) => s.subscriptions === 1);
+      await checked.app.auth.sessions!.revoke(session.id);
+      expect((await stream.next()).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+      await checked.until((s) => s.subscriptions === 0);
+      stream.abort();
+    } finally {
+      await checked.close();
+    }
+  });
 });

@@ -11,7 +11,7 @@ import type { RealtimeConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import { type TransportHooks, transportKey } from '../transport-hooks.ts';
 import { resolveConnectionViewer } from './connection-viewer.ts';
-import { watchSession } from './session-check.ts';
+import { watchSession } from '../session-watch.ts';
 import { isShareable, SharedOperations } from './shared-operations.ts';
 
 /** The part of an app the websocket endpoint serves from. */
@@ -96,13 +96,18 @@ export function attachWebSocket({ server, app, log }: AttachWebSocketOptions): W
             return false;
           }
           ctx.extra.viewer = viewer;
-          watchSession({
-            socket,
+          // A session that ends closes 4401 (clients do not retry: sign in again); a changed role 4403 (clients reconnect as who they are now).
+          const stop = watchSession({
             viewer,
             resolve: () => resolveConnectionViewer(app().auth, request, ctx.connectionParams),
             intervalMs: current.config.realtime.sessionCheckMs,
+            onChange: (change) =>
+              change === 'ended'
+                ? socket.close(CloseCode.Unauthorized, 'Unauthorized: the session ended')
+                : socket.close(CloseCode.Forbidden, 'Forbidden: the session changed, connect again'),
             log,
           });
+          socket.once('close', stop);
           ctx.extra.hooks = {
             onOverflow: (pending) => {
               log.warn({ pending }, 'realtime: websocket client too slow, closing it');
