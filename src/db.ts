@@ -41,10 +41,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (sqlite) {
     adapter = new PrismaBetterSqlite3({ url: sqliteFile(options.databaseUrl) });
   } else {
-    const pool = createPgPool(options.databaseUrl, { max: options.poolSize ?? 10 });
+    const prepared = options.preparedStatements !== false;
+    const pool = createPgPool(options.databaseUrl, { max: options.poolSize ?? 10, customPlans: prepared });
     pool.on('error', (error) => options.log.error({ err: error }, 'idle database connection failed'));
     // The generator's type wants a string; undefined (past the bound) runs the statement unnamed.
-    const statementNameGenerator = options.preparedStatements === false ? undefined : (createStatementNames() as (query: { sql: string }) => string);
+    const statementNameGenerator = prepared ? (createStatementNames() as (query: { sql: string }) => string) : undefined;
     adapter = new PrismaPg(pool, { statementNameGenerator });
     closePool = () => pool.end();
   }

@@ -39,6 +39,13 @@ export interface PgPoolOptions {
   max?: number;
   /** Report `"char"` catalog columns as text (needed by the schema engine). @default false */
   catalogSafe?: boolean;
+  /**
+   * Plan every execution of a prepared statement for its own parameters
+   * (`plan_cache_mode = force_custom_plan`): PostgreSQL's generic plan for a
+   * nested read with `LIMIT` parameters can be several times slower. The
+   * statements are still parsed only once. @default false
+   */
+  customPlans?: boolean;
 }
 
 /** Creates the one pg pool shape Strata uses, for queries and for the schema engine. */
@@ -47,5 +54,6 @@ export function createPgPool(connectionString: string, options: PgPoolOptions = 
     connectionString,
     max: options.max ?? 10,
     ...(options.catalogSafe ? { Client: CatalogSafeClient } : {}),
+    ...(options.customPlans ? { options: '-c plan_cache_mode=force_custom_plan' } : {}),
   });
 }
