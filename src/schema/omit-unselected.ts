@@ -1,7 +1,7 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind } from 'graphql';
 import type { Datamodel, DmmfModel } from './dmmf.ts';
-import { idFields, relationFields, scalarFields } from './dmmf.ts';
+import { idFields, relationFields } from './dmmf.ts';
 import { names } from './naming.ts';
 
 /** A Prisma read's arguments. */
@@ -57,7 +57,8 @@ function omitLevel(datamodel: Datamodel, model: DmmfModel, query: Query, info: G
   if (!fields) return query;
   const out: Query = { ...query };
   const relations = new Map(relationFields(model).map((f) => [f.name, f]));
-  const scalars = new Set(scalarFields(model).map((f) => f.name));
+  // Every column, those the API never shows (`/// @omit`, such as a password hash) included.
+  const scalars = new Set(model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => f.name));
   let known = true;
   for (const name of fields.keys()) if (name !== '__typename' && name !== '_count' && !scalars.has(name) && !relations.has(name)) known = false;
   if (known) {

@@ -34,6 +34,7 @@ describe.each(providers)('columns a read fetches on %s', (provider) => {
     ['a single row through a fragment', 'query { post(where: { id: $ID }) { ...P } } fragment P on Post { slug views }', ['slug', 'views'], ['metadata', 'rating', 'title']],
     ['a field under @include(if: false)', '{ posts { id title @include(if: false) slug } }', ['slug'], ['title', 'metadata']],
     ['a nested to-many level', '{ users { posts { title } } }', ['title'], ['metadata', 'rating']],
+    ['a column the API never shows (the password hash)', '{ users { email } }', ['email'], ['passwordHash']],
     ['a connection', '{ postsConnection(first: 5) { edges { node { rating } } totalCount } }', ['rating'], ['metadata', 'views', 'slug']],
     ['a to-one parent of a comment', '{ comments { post { slug } } }', ['slug'], ['metadata', 'rating']],
     ['_count only', '{ posts { _count { comments } } }', [], ['metadata', 'rating', 'title']],
