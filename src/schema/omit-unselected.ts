@@ -1,6 +1,6 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind } from 'graphql';
-import type { Datamodel, DmmfModel } from './dmmf.ts';
+import type { Datamodel, DmmfField, DmmfModel } from './dmmf.ts';
 import { idFields, relationFields } from './dmmf.ts';
 import { names } from './naming.ts';
 
@@ -43,6 +43,23 @@ function descend(info: GraphQLResolveInfo, sets: readonly SelectionSetNode[], pa
   return current;
 }
 
+const shapes = new WeakMap<DmmfModel, { relations: Map<string, DmmfField>; scalars: Set<string>; ids: string[] }>();
+
+/** A model's relations, columns and ids, worked out once per model rather than per request. */
+function shapeOf(model: DmmfModel) {
+  let shape = shapes.get(model);
+  if (!shape) {
+    shape = {
+      relations: new Map(relationFields(model).map((f) => [f.name, f])),
+      // Every column, those the API never shows (`/// @omit`, such as a password hash) included.
+      scalars: new Set(model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => f.name)),
+      ids: idFields(model),
+    };
+    shapes.set(model, shape);
+  }
+  return shape;
+}
+
 /**
  * Adds Prisma `omit` entries for the scalar columns a read does not ask for,
  * at the root and at every included relation, so PostgreSQL neither reads
@@ -56,13 +73,10 @@ function omitLevel(datamodel: Datamodel, model: DmmfModel, query: Query, info: G
   const fields = collectFields(info, sets, names.objectType(model.name));
   if (!fields) return query;
   const out: Query = { ...query };
-  const relations = new Map(relationFields(model).map((f) => [f.name, f]));
-  // Every column, those the API never shows (`/// @omit`, such as a password hash) included.
-  const scalars = new Set(model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => f.name));
-  let known = true;
-  for (const name of fields.keys()) if (name !== '__typename' && name !== '_count' && !scalars.has(name) && !relations.has(name)) known = false;
+  const { relations, scalars, ids } = shapeOf(model);
+  const known = [...fields.keys()].every((name) => name === '__typename' || name === '_count' || scalars.has(name) || relations.has(name));
   if (known) {
-    const keep = new Set([...idFields(model), ...fields.keys()]);
+    const keep = new Set([...ids, ...fields.keys()]);
     const omit = Object.fromEntries([...scalars].filter((f) => !keep.has(f)).map((f) => [f, true]));
     if (Object.keys(omit).length) out.omit = { ...(query.omit as Query | undefined), ...omit };
   }

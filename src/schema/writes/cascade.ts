@@ -78,10 +78,9 @@ export async function readCascade(s: WriteSession, model: DmmfModel, rows: Row[]
     }
     level = next;
   }
-  // A row both detached and later deleted (two paths to it) is reported deleted only.
-  const gone = new Set(deleted.map(([m, row]) => keyOf(m, row)));
   return () => {
     for (const [m, row] of deleted) s.record(m, 'DELETED', row, undefined, true);
-    for (const [m, row, previous] of detached) if (!gone.has(keyOf(m, row))) s.record(m, 'UPDATED', row, previous, true);
+    // A row both detached and deleted (two paths to it, or one of the deleted rows itself) is reported deleted only.
+    for (const [m, row, previous] of detached) if (!seen.has(keyOf(m, row))) s.record(m, 'UPDATED', row, previous, true);
   };
 }
