@@ -1,7 +1,7 @@
 import { defineRules, hasRole, ownedBy, type RuleContext, signedIn } from '../src/permissions/define-rules.ts';
 
 /** The signed-in user's id (presets only run where the rule already requires a user). */
-const me = ({ viewer }: RuleContext) => ({ id: viewer.kind === 'user' ? viewer.id : undefined });
+const myId = ({ viewer }: RuleContext) => (viewer.kind === 'user' ? viewer.id : undefined);
 
 /** Published posts, plus the viewer's own drafts. */
 const visiblePosts = ({ viewer }: RuleContext) =>
@@ -34,14 +34,14 @@ export default defineRules({
     create: 'authenticated',
     update: ownedBy('userId'),
     delete: ownedBy('userId'),
-    preset: { create: (ctx) => ({ userId: me(ctx).id }) },
+    preset: { create: { userId: myId } },
   },
   Post: {
     read: visiblePosts,
     create: 'authenticated',
     update: ownedBy('authorId'),
     delete: ownedBy('authorId'),
-    preset: { create: (ctx) => ({ authorId: me(ctx).id }) },
+    preset: { create: { authorId: myId } },
     fields: { authorId: { write: false } },
   },
   Comment: {
@@ -49,7 +49,7 @@ export default defineRules({
     create: 'authenticated',
     update: ownedBy('authorId'),
     delete: ownedBy('authorId'),
-    preset: { create: (ctx) => ({ authorId: me(ctx).id }) },
+    preset: { create: { authorId: myId } },
     fields: { authorId: { write: false } },
   },
   Tag: {
@@ -62,7 +62,7 @@ export default defineRules({
     read: true,
     create: 'authenticated',
     delete: ownedBy('userId'),
-    preset: { create: (ctx) => ({ userId: me(ctx).id }) },
+    preset: { create: { userId: myId } },
     fields: { userId: { write: false } },
   },
   // Storage-managed columns (key, size, status, public, ownerId...) are never client-writable; see docs/files.md.

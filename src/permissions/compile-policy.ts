@@ -1,6 +1,6 @@
 import { isAdmin } from '../auth/viewer.ts';
 import type { Context } from '../context.ts';
-import type { ModelRules, Rule, Rules } from './define-rules.ts';
+import type { ModelRules, Preset, Rule, Rules } from './define-rules.ts';
 import type { ModelPolicy, Policy, Where } from './policy.ts';
 
 /** Evaluates a rule for the caller: `{}` allows every row, a `Where` some rows, `null` none. */
@@ -12,6 +12,11 @@ export function evaluate(rule: Rule | undefined, ctx: Pick<Context, 'viewer'>): 
   if (result === true) return {};
   if (!result) return null;
   return result;
+}
+
+/** A preset's values for the caller: every preset field is present, `undefined` where its function gives nothing. */
+function presetValues(preset: Preset | undefined, ctx: Pick<Context, 'viewer'>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(preset ?? {}).map(([field, value]) => [field, value({ viewer: ctx.viewer })]));
 }
 
 function modelPolicy(rules: ModelRules | undefined): ModelPolicy {
@@ -27,7 +32,8 @@ function modelPolicy(rules: ModelRules | undefined): ModelPolicy {
     update: gate(r.update),
     delete: gate(r.delete),
     updateCheck: (ctx) => (isAdmin(ctx.viewer) ? {} : (r.check?.update?.({ viewer: ctx.viewer }) ?? {})),
-    preset: (ctx, operation) => (isAdmin(ctx.viewer) ? {} : (r.preset?.[operation]?.({ viewer: ctx.viewer }) ?? {})),
+    presetFields: { create: Object.keys(r.preset?.create ?? {}), update: Object.keys(r.preset?.update ?? {}) },
+    preset: (ctx, operation) => (isAdmin(ctx.viewer) ? {} : presetValues(r.preset?.[operation], ctx)),
     readField: (ctx, field) => {
       const rule = r.fields?.[field]?.read;
       return isAdmin(ctx.viewer) || rule === undefined ? {} : evaluate(rule, ctx);
@@ -54,7 +60,8 @@ export function compilePolicy(rules: Rules, models: ModelFieldNames): Policy {
       problems.push(`rules name an unknown model "${model}"`);
       continue;
     }
-    for (const field of Object.keys(modelRules.fields ?? {})) {
+    const named = [...Object.keys(modelRules.fields ?? {}), ...Object.keys(modelRules.preset?.create ?? {}), ...Object.keys(modelRules.preset?.update ?? {})];
+    for (const field of new Set(named)) {
       if (!models[model].includes(field)) problems.push(`rules name an unknown field "${model}.${field}"`);
     }
   }

@@ -30,13 +30,20 @@ export interface ModelRules {
   delete?: Rule;
   /** Checks a row must still pass after an update (like Hasura's insert/update check). */
   check?: { update?: (ctx: RuleContext) => Where };
-  /** Values set from the session on create/update; clients may not set these fields themselves. */
+  /**
+   * Values set from the session on create/update, one function per field
+   * (`{ create: { authorId: ({ viewer }) => viewer.id } }`). Clients may not set
+   * these fields themselves, and the create inputs leave them optional.
+   */
   preset?: {
-    create?: (ctx: RuleContext) => Record<string, unknown>;
-    update?: (ctx: RuleContext) => Record<string, unknown>;
+    create?: Preset;
+    update?: Preset;
   };
   fields?: Record<string, FieldRules>;
 }
+
+/** Field values computed from the session; a function returning `undefined` leaves the field unset (and clients still may not set it). */
+export type Preset = Record<string, (ctx: RuleContext) => unknown>;
 
 /** Rules for the models of a schema, by model name. Models without rules are admin-only. */
 export type Rules = Record<string, ModelRules>;

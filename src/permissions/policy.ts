@@ -22,6 +22,8 @@ export interface ModelPolicy {
   updateCheck(ctx: Context): Where;
   /** Rows the viewer may delete. */
   delete(ctx: Context): Where | null;
+  /** The fields a preset sets on create / update (for anyone but admins): optional in create inputs. */
+  presetFields: { create: string[]; update: string[] };
   /** Values forced on create/update from the session; clients may not set these fields. */
   preset(ctx: Context, operation: 'create' | 'update'): Record<string, unknown>;
   /** Rows on which `field` is readable: `{}` everywhere, `null` nowhere. */
@@ -41,6 +43,7 @@ const everything: ModelPolicy = {
   update: () => ({}),
   updateCheck: () => ({}),
   delete: () => ({}),
+  presetFields: { create: [], update: [] },
   preset: () => ({}),
   readField: () => ({}),
   writeField: () => true,

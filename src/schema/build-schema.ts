@@ -87,15 +87,16 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth
   const registry = new InputRegistry(builder, enums, dbNull);
   const scalarFilters = new ScalarFilters(registry, datamodel);
   const filters = new ModelFilters(registry, scalarFilters, datamodel, new Map([...fieldEnums].map(([m, n]) => [m, enums.get(n) as string])));
+  // A file model's storage-managed columns are never client-writable, whatever the rules say.
+  const guarded = guardFileFields(policy, datamodel);
   const gen: Generator = {
     builder,
     datamodel,
     registry,
     filters,
-    writes: new ModelWrites(registry, filters, datamodel),
+    writes: new ModelWrites(registry, filters, datamodel, (model) => guarded(model).presetFields.create),
     limits,
-    // A file model's storage-managed columns are never client-writable, whatever the rules say.
-    policy: guardFileFields(policy, datamodel),
+    policy: guarded,
     refs: new Map(enums),
     hooks,
   };

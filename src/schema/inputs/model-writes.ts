@@ -18,6 +18,8 @@ export class ModelWrites {
     private readonly registry: InputRegistry,
     private readonly filters: ModelFilters,
     private readonly datamodel: Datamodel,
+    /** Fields a create preset fills from the session: optional in create inputs (see `presetFields`). */
+    private readonly presetOnCreate: (model: string) => string[] = () => [],
   ) {}
 
   private scalarSpec(field: DmmfField, required: boolean): FieldSpec {
@@ -33,13 +35,16 @@ export class ModelWrites {
   private scalars(model: DmmfModel, without: DmmfField | undefined, mode: 'create' | 'update' | 'createMany'): FieldSpecs {
     const skip = new Set(without?.relationFromFields ?? []);
     const foreign = this.foreignKeys(model);
+    const preset = new Set(this.presetOnCreate(model.name));
     const specs: FieldSpecs = {};
     for (const field of scalarFields(model)) {
       if (skip.has(field.name)) continue;
       // A foreign key may instead be given through its relation, so only createMany requires it.
       const optionalFk = foreign.has(field.name) && mode !== 'createMany';
+      // A preset fills it for most callers; the write pipeline asks the others for it (BAD_USER_INPUT).
+      const optional = optionalFk || preset.has(field.name);
       // Scalar lists are optional in Prisma's create inputs too (they start empty).
-      const required = mode !== 'update' && field.isRequired && !field.isList && !field.hasDefaultValue && !field.isUpdatedAt && !optionalFk;
+      const required = mode !== 'update' && field.isRequired && !field.isList && !field.hasDefaultValue && !field.isUpdatedAt && !optional;
       specs[field.name] = this.scalarSpec(field, required);
     }
     return specs;

@@ -6,6 +6,7 @@ import { readCascade } from './cascade.ts';
 import { applyChildren } from './children.ts';
 import { manyToManyData } from './many-to-many.ts';
 import { type RelationShape, pointAt, pointNowhere, relationShape } from './relation-shape.ts';
+import { assertRequired } from './required-fields.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;
@@ -119,6 +120,7 @@ export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, f
     }
   }
   Object.assign(values, pick(input, { ...forced, ...preset }));
+  assertRequired(model, values);
   const row: Row | undefined = skipDuplicates
     ? (await s.delegate(model).createManyAndReturn({ data: [values], skipDuplicates, select: s.scalarSelect(model) }))[0]
     : await s.delegate(model).create({ data: { ...values, ...relationData }, select: s.scalarSelect(model) });
