@@ -1,0 +1,62 @@
+import { AppError } from '../../errors.ts';
+import { and, type Where } from '../../permissions/policy.ts';
+import type { DmmfModel } from '../dmmf.ts';
+import { idFields } from '../dmmf.ts';
+import { keyWhere, type WriteSession } from './write-session.ts';
+
+type Row = Record<string, unknown>;
+
+/** A value in a form equal for equal column values, whatever JS type carries it (Date, BigInt, Decimal, bytes). */
+function comparable(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (value instanceof Date) return `d${value.getTime()}`;
+  if (value instanceof Uint8Array) return `b${Buffer.from(value).toString('base64')}`;
+  if (typeof value === 'number' || typeof value === 'bigint') return `n${value}`;
+  if (typeof value === 'object') return `n${Number(String(value))}`; // Decimal
+  return `s${String(value)}`;
+}
+
+/** Whether `row` holds exactly the plain column values of `where`. */
+function matches(row: Row, where: Where): boolean {
+  return Object.entries(where).every(([field, value]) => comparable(row[field]) === comparable(value));
+}
+
+/** The first of `rows` holding the plain column values of `where`, if any. */
+export function pickMatching(rows: Row[], where: Where): Row | undefined {
+  return rows.find((row) => matches(row, where));
+}
+
+/**
+ * The rows named by `wheres` (plain unique keys, possibly joined with a
+ * relation condition), one per key and in their order, among the rows the
+ * viewer may read: one statement for all of them. Any key that names no
+ * visible row fails the whole write with NOT_FOUND, as a missing row would.
+ */
+export async function findVisibleRows(s: WriteSession, model: DmmfModel, uniques: Where[], also: Where = {}): Promise<Row[]> {
+  if (uniques.length === 0) return [];
+  const read = s.policy(model).read(s.ctx);
+  const found: Row[] = read ? await s.delegate(model).findMany({ where: and({ OR: uniques }, also, read), select: s.scalarSelect(model) }) : [];
+  return uniques.map((unique) => {
+    const row = pickMatching(found, unique);
+    if (!row) throw new AppError('NOT_FOUND', `${model.name} not found`);
+    return row;
+  });
+}
+
+/** The where matching exactly `rows` by primary key. */
+export function rowsWhere(model: DmmfModel, rows: Row[]): Where {
+  return { OR: rows.map((row) => keyWhere(model, row)) };
+}
+
+/**
+ * Throws FORBIDDEN (UNAUTHENTICATED when anonymous) unless every row also
+ * matches `allowed`: one statement for all of them, none when the rule
+ * allows every row.
+ */
+export async function requireAllMatch(s: WriteSession, model: DmmfModel, rows: Row[], allowed: Where | null, operation: string): Promise<void> {
+  if (allowed === null) throw s.denied(model, operation);
+  if (rows.length === 0 || Object.keys(allowed).length === 0) return;
+  const ids = idFields(model);
+  const passing: Row[] = await s.delegate(model).findMany({ where: and(rowsWhere(model, rows), allowed), select: Object.fromEntries(ids.map((f) => [f, true])) });
+  if (!rows.every((row) => passing.some((p) => matches(p, keyWhere(model, row))))) throw s.denied(model, operation);
+}
