@@ -12,6 +12,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Heap assertions (test/realtime/memory.test.ts) need a full collection on demand.
+    execArgv: ['--expose-gc'],
     fileParallelism: true,
     maxWorkers: 2,
   },

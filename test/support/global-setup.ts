@@ -7,6 +7,8 @@
  *   cluster is created in a temp dir, listening on 127.0.0.1 on a free port, and
  *   stopped and deleted on teardown (a watchdog also removes it if vitest dies
  *   without running the teardown).
+ * - otherwise, under CI (`CI` set) or with `STRATA_TEST_PG=required`, the run
+ *   fails: a missing database must never silently drop half the suite;
  * - otherwise PostgreSQL tests are skipped, with one line saying why.
  *
  * The admin URL reaches the test workers two ways: `process.env.STRATA_TEST_PG_URL`
@@ -36,6 +38,11 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return undefined;
   }
   const bins = findPgBinaries('STRATA_TEST_PG_BIN');
+  if (!bins && (process.env.CI || process.env.STRATA_TEST_PG === 'required')) {
+    throw new Error(
+      `PostgreSQL is required (${process.env.CI ? 'CI is set' : 'STRATA_TEST_PG=required'}) but no server binaries were found in ${process.env.STRATA_TEST_PG_BIN ?? '/usr/lib/postgresql/*/bin or on PATH'}, and STRATA_TEST_PG_URL is not set`,
+    );
+  }
   if (!bins) {
     project.provide('pgUrl', null);
     console.log(
