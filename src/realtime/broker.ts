@@ -5,8 +5,22 @@ import type { ChangeEvent } from './change-event.ts';
 export interface NumberedBatch {
   space: string;
   first: number;
+  /**
+   * Names this batch among every batch ever numbered in `space`: numbers can
+   * be reused (a Redis restored from a snapshot), tags are not, so a cursor
+   * carrying its event's tag detects a rewind.
+   */
+  tag: string;
+  /** The tag of the batch holding event `first - 1`, when the broker knows it. */
+  prevTag?: string;
   events: ChangeEvent[];
 }
+
+/** A batch tag nobody else uses. */
+export const newTag = () => randomBytes(6).toString('base64url');
+
+/** The tag of every batch of a space only one process numbers, where numbers are never reused. */
+export const LOCAL_TAG = 'l';
 
 /**
  * Carries committed changes to every instance, this one included, in one
@@ -37,7 +51,7 @@ export function createLocalBroker(): Broker & { number(events: ChangeEvent[]): N
   let next = 1;
   let receive: ((batch: NumberedBatch) => void) | undefined;
   const number = (events: ChangeEvent[]): NumberedBatch => {
-    const batch = { space, first: next, events };
+    const batch = { space, first: next, tag: LOCAL_TAG, prevTag: LOCAL_TAG, events };
     next += events.length;
     return batch;
   };

@@ -168,7 +168,7 @@ export class ChangeFeed {
   private deliver(batch: ReceivedBatch, results: [Group, Loaded][]): void {
     const memos = new Map<Group, RemovedNodes>();
     batch.events.forEach((event, i) => {
-      const cursor = encodeCursor({ space: batch.space, seq: batch.first + i });
+      const cursor = encodeCursor({ space: batch.space, seq: batch.first + i, tag: batch.tag });
       for (const [group, rows] of results) {
         if (group.spec.model !== event.model || rows === null) continue;
         let memo = memos.get(group);
@@ -195,7 +195,7 @@ export class ChangeFeed {
         return;
       }
       const memo: RemovedNodes = new Map();
-      for (const { seq, event } of mine) member.apply(event, encodeCursor({ space, seq }), rows.get(spec.keyOf(event.key)) ?? null, memo);
+      for (const { seq, tag, event } of mine) member.apply(event, encodeCursor({ space, seq, tag }), rows.get(spec.keyOf(event.key)) ?? null, memo);
       const held = member.held ?? [];
       member.held = null;
       for (const apply of held) apply();

@@ -39,7 +39,7 @@ export function createChangeHub({ broker, replayBufferSize = 10_000, log }: Crea
   let closed = false;
   broker.onBatch((batch) => {
     if (closed) return;
-    buffer.append(batch.space, batch.first, batch.events);
+    buffer.append(batch);
     const received = { ...batch, ordinal: ++ordinal };
     for (const listener of listeners) {
       try {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type Broker, newSpace, type NumberedBatch } from './broker.ts';
+import { type Broker, LOCAL_TAG, newSpace, newTag, type NumberedBatch } from './broker.ts';
 import type { ChangeEvent } from './change-event.ts';
 import { type DecimalFactory, decodeValue, encodeValue } from './event-codec.ts';
 
@@ -17,6 +17,9 @@ export interface RedisBrokerOptions {
  * Numbers a batch and publishes it in one atomic step, so the numbering
  * follows the order in which every subscriber receives the messages. The
  * space is created once per Redis dataset: a flushed Redis starts a new one.
+ * A Redis restored from a snapshot numbers again from the snapshot's count;
+ * each message carries its batch's tag and the tag of the batch before it,
+ * so replay buffers tell reused numbers from the events a cursor saw.
  */
 const publishScript = `
 local space = redis.call('GET', KEYS[2])
@@ -24,10 +27,13 @@ if not space then
   space = ARGV[3]
   redis.call('SET', KEYS[2], space)
   redis.call('SET', KEYS[1], 0)
+  redis.call('DEL', KEYS[4])
 end
+local prev = redis.call('GET', KEYS[4]) or ''
+redis.call('SET', KEYS[4], ARGV[4])
 local last = redis.call('INCRBY', KEYS[1], ARGV[1])
 local first = last - tonumber(ARGV[1]) + 1
-redis.call('PUBLISH', KEYS[3], space .. '|' .. first .. '|' .. ARGV[2])
+redis.call('PUBLISH', KEYS[3], space .. '|' .. first .. '|' .. ARGV[4] .. '|' .. prev .. '|' .. ARGV[2])
 return first`;
 
 /** Most local-fallback batches remembered, to skip their echo should Redis have published them after all. */
@@ -46,11 +52,11 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
   let localNext = 1;
   let batchId = 0;
   const deliveredLocally = new Set<number>();
-  const keys = { seq: `${prefix}:seq`, space: `${prefix}:space`, channel: `${prefix}:changes` };
+  const keys = { seq: `${prefix}:seq`, space: `${prefix}:space`, channel: `${prefix}:changes`, tag: `${prefix}:tag` };
   const options = { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: false };
   const pub = new Redis(url, { ...options, connectionName: 'strata-realtime-pub' });
   const sub = new Redis(url, { ...options, connectionName: 'strata-realtime-sub' });
-  pub.defineCommand('strataPublish', { numberOfKeys: 3, lua: publishScript });
+  pub.defineCommand('strataPublish', { numberOfKeys: 4, lua: publishScript });
   let receive: ((batch: NumberedBatch) => void) | undefined;
   let subscribed = false;
   let down = false;
@@ -91,11 +97,11 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
   });
   pub.on('ready', whenShared);
   sub.on('message', (_channel: string, message: string) => {
-    const [space, first, from, id] = message.split('|', 4);
+    const [space, first, tag, prevTag, from, id] = message.split('|', 6);
     if (from === origin && deliveredLocally.delete(Number(id))) return;
-    const payload = message.slice(space.length + first.length + from.length + id.length + 4);
+    const payload = message.slice([space, first, tag, prevTag, from, id].reduce((n, part) => n + part.length + 1, 0));
     try {
-      receive?.({ space, first: Number(first), events: decodeValue(payload, decimal) as ChangeEvent[] });
+      receive?.({ space, first: Number(first), tag, prevTag: prevTag || undefined, events: decodeValue(payload, decimal) as ChangeEvent[] });
     } catch (error) {
       log.error({ err: error }, 'realtime: unreadable change message ignored');
     }
@@ -104,7 +110,7 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
   const deliverLocally = (id: number, events: ChangeEvent[]) => {
     deliveredLocally.add(id);
     if (deliveredLocally.size > MAX_REMEMBERED) deliveredLocally.delete(deliveredLocally.values().next().value!);
-    const batch = { space: localSpace, first: localNext, events };
+    const batch = { space: localSpace, first: localNext, tag: LOCAL_TAG, prevTag: LOCAL_TAG, events };
     localNext += events.length;
     queueMicrotask(() => receive?.(batch));
   };
@@ -124,7 +130,7 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
       }
       const message = `${origin}|${id}|${encodeValue(events)}`;
       (pub as unknown as { strataPublish(...args: unknown[]): Promise<number> })
-        .strataPublish(keys.seq, keys.space, keys.channel, events.length, message, newSpace())
+        .strataPublish(keys.seq, keys.space, keys.channel, keys.tag, events.length, message, newSpace(), newTag())
         .catch((error: unknown) => {
           if (subscribed && !deliveredLocally.has(id)) deliverLocally(id, events);
           outage('publish failed', error);

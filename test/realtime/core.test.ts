@@ -83,34 +83,60 @@ describe('event codec (Redis messages, group keys)', () => {
 
 describe('ReplayBuffer', () => {
   const event = (n: number) => ({ model: 'Post', kind: 'CREATED' as const, key: { id: n }, row: { id: n } });
+  /** A batch of events numbered from `first`, tagged `tag` (and `prevTag` for the batch before it). */
+  const batch = (space: string, first: number, tag: string, ids: number[], prevTag?: string) => ({ space, first, tag, prevTag, events: ids.map(event) });
 
   it('replays what followed a cursor, and refuses cursors it no longer covers', () => {
     const buffer = new ReplayBuffer(3);
-    buffer.append('s', 1, [event(1), event(2)]);
-    buffer.append('s', 3, [event(3), event(4)]);
-    expect(buffer.since({ space: 's', seq: 1 })?.map((e) => e.seq)).toEqual([2, 3, 4]);
-    expect(buffer.since({ space: 's', seq: 4 })).toEqual([]);
-    expect(buffer.since({ space: 's', seq: 0 })).toBe(null);
-    expect(buffer.since({ space: 's', seq: 9 })).toBe(null);
-    expect(buffer.since({ space: 'other', seq: 2 })).toBe(null);
+    buffer.append(batch('s', 1, 'a', [1, 2]));
+    buffer.append(batch('s', 3, 'b', [3, 4]));
+    expect(buffer.since({ space: 's', seq: 1, tag: 'a' })?.map((e) => e.seq)).toEqual([2, 3, 4]);
+    expect(buffer.since({ space: 's', seq: 4, tag: 'b' })).toEqual([]);
+    expect(buffer.since({ space: 's', seq: 0, tag: 'a' })).toBe(null);
+    expect(buffer.since({ space: 's', seq: 9, tag: 'b' })).toBe(null);
+    expect(buffer.since({ space: 'other', seq: 2, tag: 'a' })).toBe(null);
   });
 
   it('forgets everything on a gap or a new numbering space, so a replay never skips events silently', () => {
     const buffer = new ReplayBuffer(10);
-    buffer.append('s', 1, [event(1)]);
-    buffer.append('s', 5, [event(5)]);
-    expect(buffer.since({ space: 's', seq: 1 })).toBe(null);
-    expect(buffer.since({ space: 's', seq: 4 })?.map((e) => e.seq)).toEqual([5]);
-    buffer.append('t', 1, [event(6)]);
-    expect(buffer.since({ space: 's', seq: 5 })).toBe(null);
+    buffer.append(batch('s', 1, 'a', [1]));
+    buffer.append(batch('s', 5, 'e', [5], 'd'));
+    expect(buffer.since({ space: 's', seq: 1, tag: 'a' })).toBe(null);
+    expect(buffer.since({ space: 's', seq: 4, tag: 'd' })?.map((e) => e.seq)).toEqual([5]);
+    buffer.append(batch('t', 1, 'f', [6]));
+    expect(buffer.since({ space: 's', seq: 5, tag: 'e' })).toBe(null);
     expect(buffer.length).toBe(1);
+  });
+
+  it('refuses a cursor whose number was reused after a rewind (a Redis restored from a snapshot)', () => {
+    const buffer = new ReplayBuffer(10);
+    buffer.append(batch('s', 1, 'a', [1, 2]));
+    buffer.append(batch('s', 3, 'b', [3, 4]));
+    // Redis restored from a snapshot taken after event 2 numbers the next batch 3 again.
+    buffer.append(batch('s', 3, 'x', [30, 40, 50], 'a'));
+    expect(buffer.since({ space: 's', seq: 4, tag: 'b' })).toBe(null);
+    expect(buffer.since({ space: 's', seq: 3, tag: 'b' })).toBe(null);
+    // A cursor from before the rewind point is still good: its event is the one Redis remembers.
+    expect(buffer.since({ space: 's', seq: 2, tag: 'a' })?.map((e) => e.event.key.id)).toEqual([30, 40, 50]);
+    // Without the previous batch's tag, the first event after a reset cannot be checked: refused.
+    const fresh = new ReplayBuffer(10);
+    fresh.append(batch('s', 3, 'x', [30]));
+    expect(fresh.since({ space: 's', seq: 2, tag: 'a' })).toBe(null);
+  });
+
+  it('keeps the tag of evicted events to check cursors at the edge of the buffer', () => {
+    const buffer = new ReplayBuffer(2);
+    buffer.append(batch('s', 1, 'a', [1, 2, 3]));
+    expect(buffer.since({ space: 's', seq: 1, tag: 'a' })?.map((e) => e.seq)).toEqual([2, 3]);
+    expect(buffer.since({ space: 's', seq: 1, tag: 'z' })).toBe(null);
   });
 
   it('with replay off, still accepts the current position', () => {
     const buffer = new ReplayBuffer(0);
-    buffer.append('s', 1, [event(1), event(2)]);
-    expect(buffer.since({ space: 's', seq: 2 })).toEqual([]);
-    expect(buffer.since({ space: 's', seq: 1 })).toBe(null);
+    buffer.append(batch('s', 1, 'a', [1, 2]));
+    expect(buffer.since({ space: 's', seq: 2, tag: 'a' })).toEqual([]);
+    expect(buffer.since({ space: 's', seq: 2, tag: 'z' })).toBe(null);
+    expect(buffer.since({ space: 's', seq: 1, tag: 'a' })).toBe(null);
   });
 });
 

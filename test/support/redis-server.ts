@@ -1,24 +1,35 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { within } from './deferred.ts';
 import { freePort } from './free-port.ts';
 
 const REDIS_BIN = process.env.STRATA_TEST_REDIS_BIN ?? '/usr/bin/redis-server';
 
-/** A throwaway redis-server on 127.0.0.1 (no persistence), owned by the test. */
+/** A throwaway redis-server on 127.0.0.1, owned by the test. */
 export interface TestRedis {
   url: string;
   /** Kills the server (SIGKILL) and waits for it to exit. */
   stop(): Promise<void>;
-  /** Starts it again on the same port. */
+  /** Stops it and deletes its files. */
+  remove(): Promise<void>;
+  /** Starts it again on the same port (from its last snapshot, when `persist`). */
   start(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export interface StartRedisOptions {
+  /** Keep a dump file in a temp dir: `SAVE` writes a snapshot, a restart loads it. @default false */
+  persist?: boolean;
+}
+
+export async function startRedis({ persist = false }: StartRedisOptions = {}): Promise<TestRedis> {
   const port = await freePort();
+  const dir = persist ? mkdtempSync(path.join(os.tmpdir(), 'strata-redis-')) : undefined;
   let child: ChildProcess | undefined;
   const start = async () => {
-    const proc = spawn(REDIS_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(dir ? ['--dir', dir, '--dbfilename', 'dump.rdb'] : [])];
+    const proc = spawn(REDIS_BIN, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -46,6 +57,10 @@ export async function startRedis(): Promise<TestRedis> {
       const exited = new Promise((resolve) => proc.once('exit', resolve));
       proc.kill('SIGKILL');
       await within(exited, 10_000, 'redis-server to exit');
+    },
+    async remove() {
+      await this.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
