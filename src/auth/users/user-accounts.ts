@@ -37,7 +37,7 @@ export function isConflict(error: unknown): boolean {
 export interface AccountChanges {
   /** A new hash, or null to drop the password (OAuth linking). */
   passwordHash?: string | null;
-  /** A new, proven address (the email-change flow); it counts as verified. */
+  /** A new address (the email-change flow, with `verified` since its link proved it). */
   email?: string;
   /** The user proved control of the (current or new) address. No-op without `emailVerifiedAt`. */
   verified?: boolean;
