@@ -19,6 +19,7 @@ const visibleFiles = (ctx: RuleContext) => {
  * admins (role ADMIN, or the admin secret) may do everything.
  */
 export default defineRules({
+  // email, role, passwordHash and emailVerifiedAt are auth's: never client-writable whatever these say (docs/auth.md).
   User: {
     read: true,
     update: signedIn((user) => ({ id: user.id })),

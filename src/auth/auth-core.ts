@@ -8,6 +8,7 @@ import type { Clock } from './sessions/clock.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import type { Throttle } from './throttle/throttle.ts';
 import type { OneTimeTokens } from './tokens/one-time-tokens.ts';
+import type { AuthWrites } from './users/auth-writes.ts';
 import type { UserAccounts } from './users/user-accounts.ts';
 import type { AuthUserModel } from './users/user-model.ts';
 
@@ -21,13 +22,16 @@ export interface AuthCore {
   /** The auth-capable user model; null when the schema has none (then only the admin secret works). */
   user: AuthUserModel | null;
   accounts: UserAccounts | null;
+  /** Auth's writes of the user model through the write pipeline (attached once the schema is built). */
+  writes: AuthWrites;
   sessions: SessionStore | null;
   tokens: OneTimeTokens | null;
   throttle: Throttle;
   mailer: Mailer;
   /** The in-memory outbox when mail is not sent over SMTP (tests read it). */
   outbox: DevOutbox | null;
-  mails: AuthMails;
+  /** Mail texts: the app's, completed by the defaults. */
+  mails: Required<AuthMails>;
   /**
    * Runs work the response must not wait for (mail, and writes whose timing
    * would tell whether an account exists); failures are logged.

@@ -19,6 +19,7 @@ import { MemoryRateLimiter, type RateLimiter } from './throttle/rate-limiter.ts'
 import { RedisRateLimiter } from './throttle/redis-rate-limiter.ts';
 import { Throttle } from './throttle/throttle.ts';
 import { OneTimeTokens } from './tokens/one-time-tokens.ts';
+import { AuthWrites } from './users/auth-writes.ts';
 import { UserAccounts } from './users/user-accounts.ts';
 import { inspectUserModel } from './users/user-model.ts';
 import type { Viewer } from './viewer.ts';
@@ -77,6 +78,7 @@ export function createAuth(options: CreateAuthOptions): Auth {
   const limiter = options.rateLimiter ?? (config.auth.redisUrl ? new RedisRateLimiter(config.auth.redisUrl) : new MemoryRateLimiter(clock));
   const pending = new Set<Promise<unknown>>();
   const isTrusted = createProxyList(config.auth.trustedProxies);
+  const writes = new AuthWrites(prisma, log);
   const core: AuthCore = {
     config: config.auth,
     mode: config.mode,
@@ -84,14 +86,15 @@ export function createAuth(options: CreateAuthOptions): Auth {
     clock,
     prisma,
     user,
-    accounts: user && new UserAccounts(prisma, user, clock),
+    accounts: user && new UserAccounts(prisma, user, clock, writes),
+    writes,
     sessions: user && new SessionStore(prisma, { ttlMs: config.auth.sessionTtlMs, maxAgeMs: config.auth.sessionMaxAgeMs }, clock),
     tokens: user && new OneTimeTokens(prisma, clock),
     // Redis counts in real time: only the in-memory limiter follows an injected clock.
     throttle: new Throttle(limiter, config.auth.throttle, options.rateLimiter || config.auth.redisUrl ? systemClock : clock),
     mailer,
     outbox,
-    mails: options.mails ?? defaultAuthMails,
+    mails: { ...defaultAuthMails, ...options.mails },
     background(task) {
       const run = task().catch((error) => log.error({ err: error }, 'auth background task failed'));
       pending.add(run);

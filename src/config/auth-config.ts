@@ -39,6 +39,8 @@ export interface AuthConfig {
   verifyEmailUrl: string;
   /** Page that receives `?token=` from reset mails. @default <publicUrl>/reset-password */
   resetPasswordUrl: string;
+  /** Page that receives `?token=` from email-change confirmation mails (`STRATA_AUTH_CHANGE_EMAIL_URL`). @default <publicUrl>/confirm-email-change */
+  changeEmailUrl: string;
   /** Proxies whose `X-Forwarded-For` is believed (IPs or CIDRs, `STRATA_TRUSTED_PROXIES`). @default [] */
   trustedProxies: string[];
   /** Redis for rate-limit counters shared by all instances (`REDIS_URL`). @default null (in memory) */
@@ -124,6 +126,7 @@ export function readAuthConfig({ env, mode, int, bool, problems }: Readers, serv
     resetPasswordTtlMs: int('STRATA_AUTH_RESET_PASSWORD_TTL_MINUTES', 60, 1) * 60_000,
     verifyEmailUrl: url('STRATA_AUTH_VERIFY_EMAIL_URL', `${publicUrl}/verify-email`, false),
     resetPasswordUrl: url('STRATA_AUTH_RESET_PASSWORD_URL', `${publicUrl}/reset-password`, false),
+    changeEmailUrl: url('STRATA_AUTH_CHANGE_EMAIL_URL', `${publicUrl}/confirm-email-change`, false),
     trustedProxies,
     redisUrl: env.REDIS_URL || null,
     smtpUrl: env.SMTP_URL || null,

@@ -19,7 +19,7 @@ function presetValues(preset: Preset | undefined, ctx: Pick<Context, 'viewer'>):
   return Object.fromEntries(Object.entries(preset ?? {}).map(([field, value]) => [field, value({ viewer: ctx.viewer })]));
 }
 
-function modelPolicy(rules: ModelRules | undefined): ModelPolicy {
+function modelPolicy(rules: ModelRules | undefined, managed: ManagedFields = {}): ModelPolicy {
   const r = rules ?? {};
   const gate = (rule: Rule | undefined) => (ctx: Context) => (isAdmin(ctx.viewer) ? {} : evaluate(rule, ctx));
   return {
@@ -39,6 +39,9 @@ function modelPolicy(rules: ModelRules | undefined): ModelPolicy {
       return isAdmin(ctx.viewer) || rule === undefined ? {} : evaluate(rule, ctx);
     },
     writeField: (ctx, field) => {
+      // A capability's own columns: the app's rules cannot open them up.
+      if (managed[field] === 'never') return false;
+      if (managed[field] === 'admin') return isAdmin(ctx.viewer);
       const rule = r.fields?.[field]?.write;
       return isAdmin(ctx.viewer) || rule === undefined || evaluate(rule, ctx) !== null;
     },
@@ -49,11 +52,24 @@ function modelPolicy(rules: ModelRules | undefined): ModelPolicy {
 export type ModelFieldNames = Record<string, string[]>;
 
 /**
+ * Fields a capability writes itself (auth's email, role, password hash...):
+ * `'never'` — no client sets it through the generic API, admins included;
+ * `'admin'` — only admins do. Either way the app's field rules cannot widen it.
+ * Trusted server writes (hooks, the capability itself) are not limited.
+ */
+export type ManagedFields = Record<string, 'never' | 'admin'>;
+
+export interface CompilePolicyOptions {
+  /** Managed fields per model, e.g. `{ User: { passwordHash: 'never', role: 'admin' } }`. @default none */
+  managedFields?: Record<string, ManagedFields>;
+}
+
+/**
  * Compiles app rules into the policy every read and write path asks. Deny
  * by default: a model without rules is reachable by admins only. Unknown
  * model or field names fail start-up with one message listing them all.
  */
-export function compilePolicy(rules: Rules, models: ModelFieldNames): Policy {
+export function compilePolicy(rules: Rules, models: ModelFieldNames, options: CompilePolicyOptions = {}): Policy {
   const problems: string[] = [];
   for (const [model, modelRules] of Object.entries(rules)) {
     if (!models[model]) {
@@ -66,7 +82,8 @@ export function compilePolicy(rules: Rules, models: ModelFieldNames): Policy {
     }
   }
   if (problems.length) throw new Error(`Invalid access rules:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  const policies = new Map(Object.keys(models).map((model) => [model, modelPolicy(rules[model])]));
+  const managed = options.managedFields ?? {};
+  const policies = new Map(Object.keys(models).map((model) => [model, modelPolicy(rules[model], managed[model])]));
   const adminOnly = modelPolicy(undefined);
   return (model) => policies.get(model) ?? adminOnly;
 }

@@ -98,7 +98,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     services: () => ({ storage: storage ?? undefined }),
   });
   const schema = applyOperationRules(
-    buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, auth, hooks: functions.hooks, extend: (gen) => functions.extend(gen), storage }),
+    buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, auth, hooks: functions.hooks, extend: (gen) => (functions.extend(gen), auth.writes.attach(gen, () => realtime)), storage }),
   );
   const realtime = await createRealtime({
     config: config.realtime,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
+import { authManagedFields, inspectUserModel } from '../auth/users/user-model.ts';
 import { compilePolicy } from '../permissions/compile-policy.ts';
 import type { Rules } from '../permissions/define-rules.ts';
 import type { Policy } from '../permissions/policy.ts';
@@ -9,11 +10,14 @@ import type { Datamodel } from '../schema/dmmf.ts';
 
 /**
  * Loads `<appDir>/rules.ts` and compiles it against the datamodel. Without
- * a rules file every model is admin-only (deny by default).
+ * a rules file every model is admin-only (deny by default). The auth
+ * columns of the user model are guarded whatever the rules say.
  */
 export async function loadPolicy(config: Config, datamodel: Datamodel): Promise<Policy> {
   const file = config.appDir && path.join(config.appDir, 'rules.ts');
   const rules: Rules = file && existsSync(file) ? ((await import(pathToFileURL(file).href)).default as Rules) : {};
   const fields = Object.fromEntries(datamodel.models.map((m) => [m.name, m.fields.map((f) => f.name)]));
-  return compilePolicy(rules, fields);
+  const user = inspectUserModel(datamodel, config.auth.userModel);
+  const managedFields = user.status === 'ok' ? { [user.model.name]: authManagedFields(user.model) } : {};
+  return compilePolicy(rules, fields, { managedFields });
 }

@@ -66,6 +66,18 @@ describe.each(providers)('sign-up, verification and roles on %s', (provider) => 
     expect(t.outbox.messages.slice(before).map((m) => m.to)).toEqual(['again@example.com']);
   });
 
+  it("queues the example app's welcomeUser trigger for a real sign-up, and for nothing else", async () => {
+    await t.prisma.strataOutbox.deleteMany();
+    await t.gql(SIGN_UP, { email: 'welcome@example.com', password: 'correct horse battery' });
+    await t.app.auth.idle();
+    const link = mailedToken(t, 'welcome@example.com');
+    await t.gql(SIGN_UP, { email: 'welcome@example.com', password: 'correct horse battery' });
+    await t.app.auth.idle();
+    await t.gql('mutation($t: String!) { verifyEmail(token: $t) { token } }', { t: link });
+    const rows = await t.prisma.strataOutbox.findMany();
+    expect(rows.map((r: { trigger: string; payload: string }) => [r.trigger, JSON.parse(r.payload).row.email])).toEqual([['welcomeUser', 'welcome@example.com']]);
+  });
+
   it('gives the viewer the role from the user row; isAdmin holds for ADMIN users only', async () => {
     const token = await registerUser(t, 'boss@example.com');
     const asUser = await t.app.auth.resolveViewer({ bearer: token });

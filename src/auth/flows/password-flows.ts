@@ -1,8 +1,8 @@
-import { AppError, badInput, fromPrismaError } from '../../errors.ts';
+import { AppError, badInput } from '../../errors.ts';
 import type { UserAuth } from '../auth-core.ts';
 import { requestAddress } from '../http/request-address.ts';
 import { assertPasswordPolicy, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../passwords/passwords.ts';
-import { normalizeEmail, requireEmail } from '../users/user-accounts.ts';
+import { isConflict, normalizeEmail, requireEmail } from '../users/user-accounts.ts';
 import type { Viewer } from '../viewer.ts';
 import { sendVerificationMail } from './recovery-flows.ts';
 import { requireUser, type SessionGrant, startSession } from './session-flows.ts';
@@ -36,7 +36,7 @@ export async function signUp(auth: UserAuth, args: { email: string; password: st
       if (auth.user.hasEmailVerifiedAt) await sendVerificationMail(auth, user.id, email);
     } catch (error) {
       // Two sign-ups raced for the address: the loser is told like any duplicate.
-      if (fromPrismaError(error)?.extensions.code !== 'CONFLICT') throw error;
+      if (!isConflict(error)) throw error;
       await auth.mailer.send(auth.mails.accountExists(email, auth.config.resetPasswordUrl));
     }
   };
@@ -94,7 +94,7 @@ export async function changePassword(auth: UserAuth, viewer: Viewer, args: { cur
     await auth.throttle.fail(buckets);
     throw badInput('The current password is wrong', { argument: 'current' });
   }
-  await auth.accounts.setPasswordHash(user.id, await hashPassword(args.next));
+  await auth.accounts.update(user.id, { passwordHash: await hashPassword(args.next) });
   await auth.sessions.revokeAll(user.id, me.sessionId);
   await auth.tokens.revokeAll(user.id, 'reset-password');
   return true;

@@ -7,7 +7,8 @@ import { requireEmail } from '../users/user-accounts.ts';
 import type { Viewer } from '../viewer.ts';
 import { type SessionGrant, startSession } from './session-flows.ts';
 
-const invalidLink = () => badInput('This link is invalid or has expired', { argument: 'token' });
+/** The one answer to a mailed token that cannot be used: unknown, used, expired, or its address gone. */
+export const invalidLink = () => badInput('This link is invalid or has expired', { argument: 'token' });
 
 /** Issues a verification token for `email` and mails the link. */
 export async function sendVerificationMail(auth: UserAuth, userId: string | number, email: string): Promise<void> {
@@ -36,7 +37,7 @@ export async function verifyEmail(auth: UserAuth, token: string, request?: Reque
   const user = used && (await auth.accounts.findById(used.userId));
   // A link mailed to a former address proves nothing about the current one.
   if (!used || !user || user.email !== used.email) throw invalidLink();
-  await auth.accounts.markVerified(user.id);
+  await auth.accounts.update(user.id, { verified: true });
   return startSession(auth, request, user);
 }
 
@@ -63,8 +64,7 @@ export async function resetPassword(auth: UserAuth, args: { token: string; newPa
   const used = await auth.tokens.consume('reset-password', args.token);
   const user = used && (await auth.accounts.findById(used.userId));
   if (!used || !user || user.email !== used.email) throw invalidLink();
-  await auth.accounts.setPasswordHash(user.id, await hashPassword(args.newPassword));
-  await auth.accounts.markVerified(user.id);
+  await auth.accounts.update(user.id, { passwordHash: await hashPassword(args.newPassword), verified: true });
   await auth.sessions.revokeAll(user.id);
   await auth.tokens.revokeAll(user.id);
   await auth.throttle.clear(auth.throttle.account(user.email));

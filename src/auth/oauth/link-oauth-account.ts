@@ -1,6 +1,5 @@
-import { fromPrismaError } from '../../errors.ts';
 import type { UserAuth } from '../auth-core.ts';
-import { normalizeEmail } from '../users/user-accounts.ts';
+import { isConflict, normalizeEmail } from '../users/user-accounts.ts';
 import type { OAuthProfile } from './oauth-provider.ts';
 
 /** Why an OAuth sign-in could not be linked to a user. */
@@ -30,11 +29,10 @@ export async function linkOAuthAccount(auth: UserAuth, provider: string, profile
   if (existing) {
     if (!profile.emailVerified) return { error: 'email_not_verified' };
     if (!existing.emailVerifiedAt) {
-      await auth.accounts.setPasswordHash(existing.id, null);
+      await auth.accounts.update(existing.id, { passwordHash: null, verified: true });
       await links.deleteMany({ where: { userId: existing.id } });
       await auth.sessions.revokeAll(existing.id);
       await auth.tokens.revokeAll(existing.id);
-      await auth.accounts.markVerified(existing.id);
     }
     userId = existing.id;
   } else {
@@ -43,7 +41,7 @@ export async function linkOAuthAccount(auth: UserAuth, provider: string, profile
   try {
     await links.create({ data: { provider, subject: profile.subject, userId } });
   } catch (error) {
-    if (fromPrismaError(error)?.extensions.code !== 'CONFLICT') throw error; // a concurrent callback linked it first
+    if (!isConflict(error)) throw error; // a concurrent callback linked it first
   }
   return { userId };
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.ts';
+import { confirmEmailChange, requestEmailChange } from '../flows/email-change-flows.ts';
 import { changePassword, signIn, signUp } from '../flows/password-flows.ts';
 import { requestEmailVerification, requestPasswordReset, resetPassword, verifyEmail } from '../flows/recovery-flows.ts';
 import { revokeSession, type SessionGrant, signOut, signOutEverywhere } from '../flows/session-flows.ts';
@@ -47,6 +48,16 @@ export function defineAuthMutations(builder: any, { model, authPayload, signUpPa
       ),
       resetPassword: field('Boolean', 'public', 'Sets a new password with a mailed token; every session of the user ends.', { token: str(), newPassword: str() }, (a, ctx) =>
         resetPassword(runtime(), a, ctx.request),
+      ),
+      requestEmailChange: field(
+        'Boolean',
+        'authenticated',
+        "Mails a confirmation link to the new address and a notice to the current one; always true, taken address or not. `password` is required when the account has one.",
+        { newEmail: str(), password: t.arg.string() },
+        (a, ctx) => requestEmailChange(runtime(), ctx.viewer, a, ctx.request),
+      ),
+      confirmEmailChange: field('Boolean', 'public', 'Sets the new address (verified) with the mailed token.', { token: str() }, (a) =>
+        confirmEmailChange(runtime(), a.token),
       ),
     };
     if (model.hasEmailVerifiedAt) {

@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../sessions/clock.ts';
 import { generateSecretToken, hashToken, isTokenShaped } from '../sessions/secret-token.ts';
 
 /** What a single-use token is for. */
-export type TokenKind = 'verify-email' | 'reset-password';
+export type TokenKind = 'verify-email' | 'reset-password' | 'change-email';
 
 /** A consumed token: whose it was and the address it was mailed to. */
 export interface ConsumedToken {

@@ -1,6 +1,7 @@
 import type { PrismaLike } from '../../context.ts';
-import { badInput } from '../../errors.ts';
+import { AppError, badInput, fromPrismaError } from '../../errors.ts';
 import type { Clock } from '../sessions/clock.ts';
+import type { AuthWrites } from './auth-writes.ts';
 import type { AuthUserModel } from './user-model.ts';
 
 /** The columns of a user that auth reads. */
@@ -26,7 +27,27 @@ export function requireEmail(raw: string, argument = 'email'): string {
   return email;
 }
 
-/** Reads and writes the app's user model for auth; the only place that knows its field names. */
+/** A unique-constraint conflict, as Prisma raises it or as the write pipeline maps it. */
+export function isConflict(error: unknown): boolean {
+  const code = error instanceof AppError ? error.extensions.code : fromPrismaError(error)?.extensions.code;
+  return code === 'CONFLICT';
+}
+
+/** What auth changes on an existing user. */
+export interface AccountChanges {
+  /** A new hash, or null to drop the password (OAuth linking). */
+  passwordHash?: string | null;
+  /** A new address (the email-change flow, with `verified` since its link proved it). */
+  email?: string;
+  /** The user proved control of the (current or new) address. No-op without `emailVerifiedAt`. */
+  verified?: boolean;
+}
+
+/**
+ * Reads and writes the app's user model for auth; the only place that knows
+ * its field names. Reads go to Prisma; writes go through the write pipeline
+ * (hooks, triggers, change events) as trusted writes.
+ */
 export class UserAccounts {
   private readonly select: Record<string, true>;
 
@@ -34,6 +55,7 @@ export class UserAccounts {
     private readonly prisma: PrismaLike,
     readonly model: AuthUserModel,
     private readonly clock: Clock,
+    private readonly writes: AuthWrites,
   ) {
     this.select = { [model.idField]: true, email: true, role: true, passwordHash: true, ...(model.hasEmailVerifiedAt ? { emailVerifiedAt: true } : {}) };
   }
@@ -56,22 +78,35 @@ export class UserAccounts {
     return this.row(await this.table.findUnique({ where: { [this.model.idField]: id }, select: this.select }));
   }
 
+  private key(id: string | number) {
+    return { [this.model.idField]: id };
+  }
+
   /** Creates a user with the default role (never ADMIN, whatever the input). */
   async create(data: { email: string; passwordHash?: string | null; name?: string | null; verified?: boolean }): Promise<AccountRow> {
     const row: Record<string, unknown> = { email: data.email, passwordHash: data.passwordHash ?? null, role: this.model.defaultRole };
     if (this.model.hasName && data.name) row.name = data.name.slice(0, 200);
     if (this.model.hasEmailVerifiedAt && data.verified) row.emailVerifiedAt = this.clock.now();
-    return this.row(await this.table.create({ data: row, select: this.select }))!;
+    return this.row(await this.writes.run((writer) => writer.create(this.model.name, row)))!;
   }
 
-  async setPasswordHash(id: string | number, passwordHash: string | null): Promise<void> {
-    await this.table.update({ where: { [this.model.idField]: id }, data: { passwordHash } });
-  }
-
-  /** Records that the user proved control of their address (no-op without `emailVerifiedAt`). */
-  async markVerified(id: string | number): Promise<void> {
-    if (!this.model.hasEmailVerifiedAt) return;
-    await this.table.updateMany({ where: { [this.model.idField]: id, emailVerifiedAt: null }, data: { emailVerifiedAt: this.clock.now() } });
+  /**
+   * Applies `changes` to a user in one pipeline write (one change event).
+   * The row is locked first, so the verification mark is decided on the row
+   * as it is: an address verified before keeps its date, a new one is dated now.
+   * Throws NOT_FOUND when the user is gone, and the pipeline's conflict when
+   * the new email is taken.
+   */
+  async update(id: string | number, changes: AccountChanges): Promise<void> {
+    await this.writes.run(async (writer) => {
+      const current = await writer.lock(this.model.name, this.key(id));
+      const data: Record<string, unknown> = {};
+      if (changes.passwordHash !== undefined) data.passwordHash = changes.passwordHash;
+      const newEmail = changes.email !== undefined && changes.email !== current.email;
+      if (newEmail) data.email = changes.email;
+      if (this.model.hasEmailVerifiedAt && changes.verified && (newEmail || !current.emailVerifiedAt)) data.emailVerifiedAt = this.clock.now();
+      if (Object.keys(data).length) await writer.update(this.model.name, this.key(id), data);
+    });
   }
 
   /** The full row (all scalars) for GraphQL payloads. */

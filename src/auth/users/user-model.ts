@@ -1,4 +1,5 @@
 import type { DmmfEnum, DmmfField, DmmfModel } from '../../schema/dmmf.ts';
+import type { ManagedFields } from '../../permissions/compile-policy.ts';
 import { ADMIN_ROLE } from '../viewer.ts';
 
 /** Where auth reads and writes a user's email, password hash, role and optional fields. */
@@ -78,5 +79,22 @@ export function inspectUserModel(datamodel: DatamodelLike, name: string): UserMo
       hasName: !!nameField,
       hasEmailVerifiedAt: !!verified,
     },
+  };
+}
+
+/**
+ * The user model's columns that auth owns, as the policy guards them: no
+ * user sets them through the generic API, whatever the app's rules say.
+ * Admins may set `role` (someone has to make admins) and `email` (creating
+ * accounts; the generic API cannot tell a create from an update here), never
+ * the password hash or the verification mark. Auth writes them itself, as
+ * trusted writes through the pipeline.
+ */
+export function authManagedFields(model: AuthUserModel): ManagedFields {
+  return {
+    email: 'admin',
+    role: 'admin',
+    passwordHash: 'never',
+    ...(model.hasEmailVerifiedAt ? { emailVerifiedAt: 'never' as const } : {}),
   };
 }
