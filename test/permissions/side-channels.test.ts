@@ -105,6 +105,16 @@ describe.each(providers)('side channels on %s', (provider) => {
     expect(r.data.postsConnection).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null }, totalCount: 3 });
   });
 
+  it('looks a root cursor up once, only for viewers whose rule limits rows, and refuses before any SQL', async () => {
+    const query = `{ posts(cursor: { id: ${s.posts.alicePublished} }, orderBy: [{ title: desc }]) { id } }`;
+    const statements = async (actor: Actor, q = query) => t.countStatements(() => t.as(s.viewers[actor])(q));
+    expect(await statements('admin')).toBe(1);
+    expect(await statements('alice')).toBe(2);
+    expect(await statements('alice', `{ posts(where: { id: { equals: ${s.posts.alicePublished} } }) { id } }`)).toBe(1);
+    expect(await statements('alice', '{ user(where: { email: "bob@example.com" }) { id } }')).toBe(0);
+    expect(await statements('alice', 'mutation { updateUser(where: { email: "bob@example.com" }, data: { name: "X" }) { id } }')).toBe(0);
+  });
+
   it('refuses a guarded field over REST exactly as over GraphQL, for a taken and a free address', async () => {
     const get = async (email: string) => {
       const url = `http://127.0.0.1/rest/user?where=${encodeURIComponent(JSON.stringify({ email }))}`;
