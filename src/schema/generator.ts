@@ -2,7 +2,8 @@ import type { LimitsConfig } from '../config.ts';
 import type { Context } from '../context.ts';
 import type { WriteHooks } from '../hooks/write-hooks.ts';
 import { and, type Policy } from '../permissions/policy.ts';
-import { checkOrderBy, checkReadableFields, nothing, readableOrThrow, secureWhere } from './secure/secure-args.ts';
+import { nothing, readableOrThrow, secureWhere } from './secure/secure-args.ts';
+import { checkFields, checkOrderBy, checkUnique } from './secure/unreadable-fields.ts';
 import { badInput } from '../errors.ts';
 import type { AnyBuilder } from './builder.ts';
 import type { Datamodel, DmmfModel } from './dmmf.ts';
@@ -39,7 +40,9 @@ export interface ListArgs {
 /**
  * Translates list arguments from GraphQL to Prisma: the viewer's row filter
  * joins the client's (for a relation the viewer may not read: no rows; at the
- * root: an error), side channels are closed, the page size is capped.
+ * root: an error), inputs naming fields the viewer may not read are refused,
+ * the page size is capped. A root cursor's visibility is the caller's to
+ * check (see isCursorVisible).
  */
 export function listArgs(gen: Generator, ctx: Context, model: DmmfModel, args: Record<string, any>, root: boolean): ListArgs {
   const out: ListArgs = {};
@@ -49,16 +52,18 @@ export function listArgs(gen: Generator, ctx: Context, model: DmmfModel, args: R
     out.orderBy = gen.registry.toPrisma(args.orderBy, gen.filters.orderBy(model));
     checkOrderBy(gen, ctx, model, out.orderBy);
   }
-  if (args.cursor) out.cursor = gen.registry.toPrisma(args.cursor, gen.filters.whereUnique(model));
+  if (args.cursor) {
+    out.cursor = gen.registry.toPrisma(args.cursor, gen.filters.whereUnique(model));
+    checkUnique(gen, ctx, model, out.cursor);
+  }
   if (args.skip != null) out.skip = nonNegative('skip', args.skip);
   out.take = pageSize(gen.limits, 'take', args.take, true);
   if (args.distinct?.length) {
-    checkReadableFields(gen, ctx, model, args.distinct);
+    checkFields(gen, ctx, model, args.distinct);
     out.distinct = args.distinct;
   }
   return out;
 }
-
 
 export function nonNegative(name: string, value: number): number {
   if (value < 0) throw badInput(`${name} must not be negative`, { argument: name });

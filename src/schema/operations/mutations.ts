@@ -12,6 +12,8 @@ import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from 
 import { needsTransaction, runWrite } from '../writes/run-write.ts';
 import { keyWhere, plainUnique } from '../writes/write-session.ts';
 import { secureWhere } from '../secure/secure-args.ts';
+import { checkWriteArgs } from '../secure/check-write-args.ts';
+import { checkUnique, checkWhere } from '../secure/unreadable-fields.ts';
 import { uniqueWhere } from './queries.ts';
 
 type Row = Record<string, unknown>;
@@ -60,6 +62,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('create'),
       args: { data: input(t, create) },
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        checkWriteArgs(gen, ctx, model, args.data);
         const data = registry.toPrisma(args.data, create) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'create', data });
         const row = await runWrite(gen, ctx, (s) => createRow(s, model, data), atomic);
@@ -81,6 +84,8 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('update'),
       args: { where: uniqueArg(t), data: input(t, update) },
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        checkUnique(gen, ctx, model, args.where);
+        checkWriteArgs(gen, ctx, model, args.data);
         const data = registry.toPrisma(args.data, update) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'update', data });
         const row = await runWrite(gen, ctx, (s) => updateRow(s, model, unique(args), data), atomic);
@@ -92,9 +97,12 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       type: batch,
       extensions: may('update'),
       args: { where: t.arg({ type: registry.ref(where) }), data: input(t, updateMany) },
-      resolve: async (_root: unknown, args: any, ctx: Context) => ({
-        count: await runWrite(gen, ctx, (s) => updateManyRows(s, model, secured(args, ctx), registry.toPrisma(args.data, updateMany) as Row)),
-      }),
+      resolve: async (_root: unknown, args: any, ctx: Context) => {
+        checkWhere(gen, ctx, model, args.where);
+        checkWriteArgs(gen, ctx, model, args.data);
+        const data = registry.toPrisma(args.data, updateMany) as Row;
+        return { count: await runWrite(gen, ctx, (s) => updateManyRows(s, model, secured(args, ctx), data)) };
+      },
     }),
 
     [names.upsertOne(model.name)]: t.prismaField({
@@ -102,6 +110,9 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('create', 'update'),
       args: { where: uniqueArg(t), create: input(t, create), update: input(t, update) },
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        checkUnique(gen, ctx, model, args.where);
+        checkWriteArgs(gen, ctx, model, args.create);
+        checkWriteArgs(gen, ctx, model, args.update);
         const row = await runWrite(gen, ctx, async (s) => {
           const read = s.policy(model).read(ctx);
           const exists = read && (await s.delegate(model).findFirst({ where: and(unique(args), read), select: { [Object.keys(s.scalarSelect(model))[0]]: true } }));
@@ -117,23 +128,26 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       type: model.name,
       extensions: may('delete'),
       args: { where: uniqueArg(t) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) =>
-        runWrite(gen, ctx, async (s) => {
+      resolve: (query: object, _root: unknown, args: any, ctx: Context) => {
+        checkUnique(gen, ctx, model, args.where);
+        return runWrite(gen, ctx, async (s) => {
           const read = s.policy(model).read(ctx);
           const shown = read && (await s.delegate(model).findFirst({ ...query, where: and(unique(args), read) }));
           if (!shown) throw new AppError('NOT_FOUND', `${model.name} not found`);
           await deleteRow(s, model, keyWhere(model, shown));
           return shown;
-        }, needsTransaction(gen, ctx, { model, operation: 'delete' })),
+        }, needsTransaction(gen, ctx, { model, operation: 'delete' }));
+      },
     }),
 
     [names.deleteMany(model.name)]: t.field({
       type: batch,
       extensions: may('delete'),
       args: { where: t.arg({ type: registry.ref(where) }) },
-      resolve: async (_root: unknown, args: any, ctx: Context) => ({
-        count: await runWrite(gen, ctx, (s) => deleteManyRows(s, model, secured(args, ctx))),
-      }),
+      resolve: async (_root: unknown, args: any, ctx: Context) => {
+        checkWhere(gen, ctx, model, args.where);
+        return { count: await runWrite(gen, ctx, (s) => deleteManyRows(s, model, secured(args, ctx))) };
+      },
     }),
   }));
 }

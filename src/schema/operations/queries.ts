@@ -7,7 +7,9 @@ import type { Generator } from '../generator.ts';
 import { listArgs, nonNegative, pageSize } from '../generator.ts';
 import { names } from '../naming.ts';
 import { omitUnselected, type Query } from '../omit-unselected.ts';
-import { checkOrderBy, checkReadableFields, readableOrThrow, secureWhere } from '../secure/secure-args.ts';
+import { readableOrThrow, secureWhere } from '../secure/secure-args.ts';
+import { checkFields, checkGroupByOrderBy, checkHaving, checkOrderBy, checkUnique, mayUseField } from '../secure/unreadable-fields.ts';
+import { isCursorVisible } from '../secure/visible-cursor.ts';
 import { plainUnique } from '../writes/write-session.ts';
 import { and } from '../../permissions/policy.ts';
 import { aggregateSelection } from '../types/aggregates.ts';
@@ -40,19 +42,26 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
       nullable: true,
       extensions,
       args: { where: t.arg({ type: registry.ref(filters.whereUnique(model)), required: true }) },
-      resolve: (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) =>
-        delegate(ctx).findFirst({
+      resolve: (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        const unique = uniqueWhere(gen, model, args.where);
+        checkUnique(gen, ctx, model, unique);
+        return delegate(ctx).findFirst({
           ...omitUnselected(gen.datamodel, model, query, info),
-          where: and(plainUnique(model, uniqueWhere(gen, model, args.where)), readableOrThrow(gen, ctx, model)),
-        }),
+          where: and(plainUnique(model, unique), readableOrThrow(gen, ctx, model)),
+        });
+      },
     }),
 
     [names.findMany(model.name)]: t.prismaField({
       type: [model.name],
       extensions,
       args: { ...listArgDefs(gen, t, model), distinct: t.arg({ type: [filters.scalarFieldEnum(model)], required: false }) },
-      resolve: (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) =>
-        delegate(ctx).findMany({ ...omitUnselected(gen.datamodel, model, query, info), ...listArgs(gen, ctx, model, args, true) }),
+      resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        const list = listArgs(gen, ctx, model, args, true);
+        // A cursor at a row the viewer may not read answers like one at a missing row: no rows.
+        if (list.cursor && !(await isCursorVisible(ctx, model, readableOrThrow(gen, ctx, model), list.cursor as Record<string, unknown>))) return [];
+        return delegate(ctx).findMany({ ...omitUnselected(gen.datamodel, model, query, info), ...list });
+      },
     }),
 
     [names.connection(model.name)]: t.field({
@@ -69,7 +78,7 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
       resolve: (_root: unknown, args: any, ctx: Context, info: any) => {
         const orderBy = registry.toPrisma(args.orderBy, filters.orderBy(model)) as unknown[];
         checkOrderBy(gen, ctx, model, orderBy);
-        return resolveConnection(gen, model, { ...args, where: where(args, ctx), orderBy }, ctx, info);
+        return resolveConnection(gen, model, { ...args, where: where(args, ctx), read: readableOrThrow(gen, ctx, model), orderBy }, ctx, info);
       },
     }),
 
@@ -100,9 +109,10 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
       },
       resolve: (_root: unknown, args: any, ctx: Context) => {
         if (args.by.length === 0) throw badInput('by must name at least one field', { argument: 'by' });
-        checkReadableFields(gen, ctx, model, args.by);
+        checkFields(gen, ctx, model, args.by);
+        checkHaving(gen, ctx, model, args.having);
+        checkGroupByOrderBy(gen, ctx, model, args.orderBy);
         const orderBy = args.orderBy?.length ? args.orderBy : args.by.map((f: string) => ({ [f]: 'asc' }));
-        if (args.having) checkReadableFields(gen, ctx, model, havingFields(args.having));
         return delegate(ctx).groupBy({
           by: args.by,
           where: where(args, ctx),
@@ -117,19 +127,7 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
   }));
 }
 
-/** Fields named in a `having` tree. */
-function havingFields(having: Record<string, unknown>): string[] {
-  return Object.entries(having).flatMap(([key, value]) =>
-    ['AND', 'OR', 'NOT'].includes(key) ? (value as Record<string, unknown>[]).flatMap(havingFields) : [key],
-  );
-}
-
 /** Aggregates cover only fields the viewer may read on every row; others come back null. */
 function readableFields(gen: Generator, ctx: Context, model: DmmfModel): (field: string) => boolean {
-  const policy = gen.policy(model.name);
-  return (field) => {
-    if (!policy.guardedFields.includes(field)) return true;
-    const readable = policy.readField(ctx, field);
-    return readable !== null && Object.keys(readable).length === 0;
-  };
+  return (field) => mayUseField(gen, ctx, model, field);
 }

@@ -9,6 +9,8 @@ import type { Generator } from '../generator.ts';
 import { pageSize } from '../generator.ts';
 import { names } from '../naming.ts';
 import { omitUnselected, type Query } from '../omit-unselected.ts';
+import type { Where } from '../../permissions/policy.ts';
+import { isCursorVisible } from '../secure/visible-cursor.ts';
 
 interface ConnectionResult {
   edges: { cursor: string; node: unknown }[];
@@ -62,6 +64,8 @@ const flip = (order: unknown): unknown => {
 
 interface ConnectionArgs {
   where?: unknown;
+  /** The viewer's row rule alone (also inside `where`): a cursor at a row outside it is a cursor at a missing row. */
+  read: Where;
   orderBy?: unknown[];
   first?: number | null;
   last?: number | null;
@@ -72,7 +76,9 @@ interface ConnectionArgs {
 /**
  * Relay cursor pagination over Prisma's cursor API. The primary key is
  * appended to the order so pages are stable; `last`/`before` read the
- * reversed order and flip the page back.
+ * reversed order and flip the page back. A cursor names a row by its
+ * primary key: when that row is deleted or hidden, the page is empty,
+ * `hasPreviousPage` (after) or `hasNextPage` (before) stays true.
  */
 export async function resolveConnection(
   gen: Generator,
@@ -95,13 +101,19 @@ export async function resolveConnection(
   const delegate = ctx.prisma[delegateName(model.name)];
   const loaded = queryFromInfo({ context: ctx, info, typeName: names.objectType(model.name), path: ['edges', 'node'] }) as Query;
   const query = omitUnselected(gen.datamodel, model, loaded, info, ['edges', 'node'], [names.connectionType(model.name), names.edgeType(model.name)]);
-  const rows: Record<string, unknown>[] = await delegate.findMany({
-    ...query,
-    where: args.where,
-    orderBy: backward ? flip(order) : order,
-    take: size + 1,
-    ...(cursor ? { cursor: idWhere(model, decodeCursor(cursor)), skip: 1 } : {}),
-  });
+  const at = cursor ? idWhere(model, decodeCursor(cursor)) : undefined;
+  // A cursor at a row that is gone, or hidden from the viewer, gives an empty
+  // page (Prisma's answer for a missing cursor row): both look the same.
+  const rows: Record<string, unknown>[] =
+    at && !(await isCursorVisible(ctx, model, args.read, at))
+      ? []
+      : await delegate.findMany({
+          ...query,
+          where: args.where,
+          orderBy: backward ? flip(order) : order,
+          take: size + 1,
+          ...(at ? { cursor: at, skip: 1 } : {}),
+        });
   const hasMore = rows.length > size;
   const page = rows.slice(0, size);
   if (backward) page.reverse();
