@@ -122,4 +122,11 @@ describe.each(providers)('subscription permissions on %s', (provider) => {
       await seamed.close();
     }
   });
+  it.each([
+    ['a where on the guarded field', 'subscription { userChanged(where: { email: { startsWith: "alice" } }) { kind } }'],
+    ['a relation filter reaching it', 'subscription { postChanged(where: { author: { is: { email: { contains: "@" } } } }) { kind } }'],
+  ])('refuses %s (User.email, readable on your own row only) with FORBIDDEN, like queries do', async (_what, subscription) => {
+    const first = await connect({ token: bob.token }).subscribe(subscription).next();
+    expect(first.errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
 });
