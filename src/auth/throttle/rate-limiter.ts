@@ -16,12 +16,18 @@ export interface RateLimiter {
   get(key: string): Promise<RateCount>;
   /** Adds one hit to `key`; a new window of `windowMs` starts with the first hit. */
   hit(key: string, windowMs: number): Promise<RateCount>;
+  /** Takes back one hit of `key` in its current window (an attempt that was refused, or that went well). */
+  release(key: string): Promise<void>;
   /** Forgets `key`. */
   reset(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Counters in process memory; expired windows are swept as keys are touched. */
+/**
+ * Counters in process memory; expired windows are swept as keys are touched.
+ * `hit` runs to completion before it returns its promise, so concurrent
+ * callers each see their own count: no two can pass a limit together.
+ */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly counters = new Map<string, RateCount>();
 
@@ -43,6 +49,11 @@ export class MemoryRateLimiter implements RateLimiter {
     }
     entry.count += 1;
     return { ...entry };
+  }
+
+  async release(key: string): Promise<void> {
+    const entry = this.counters.get(key);
+    if (entry && entry.count > 0) entry.count -= 1;
   }
 
   async reset(key: string): Promise<void> {
