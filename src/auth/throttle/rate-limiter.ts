@@ -5,6 +5,8 @@ export interface RateCount {
   count: number;
   /** Epoch ms at which the counter resets (0 when it has no hits). */
   resetAt: number;
+  /** Milliseconds until it resets, by the store's own clock (0 when it has no hits). */
+  ttlMs: number;
 }
 
 /**
@@ -29,14 +31,15 @@ export interface RateLimiter {
  * callers each see their own count: no two can pass a limit together.
  */
 export class MemoryRateLimiter implements RateLimiter {
-  private readonly counters = new Map<string, RateCount>();
+  private readonly counters = new Map<string, { count: number; resetAt: number }>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
   async get(key: string): Promise<RateCount> {
     const entry = this.counters.get(key);
-    if (!entry || entry.resetAt <= this.clock.now().getTime()) return { count: 0, resetAt: 0 };
-    return { ...entry };
+    const now = this.clock.now().getTime();
+    if (!entry || entry.resetAt <= now) return { count: 0, resetAt: 0, ttlMs: 0 };
+    return { ...entry, ttlMs: entry.resetAt - now };
   }
 
   async hit(key: string, windowMs: number): Promise<RateCount> {
@@ -48,7 +51,7 @@ export class MemoryRateLimiter implements RateLimiter {
       this.counters.set(key, entry);
     }
     entry.count += 1;
-    return { ...entry };
+    return { ...entry, ttlMs: entry.resetAt - now };
   }
 
   async release(key: string): Promise<void> {

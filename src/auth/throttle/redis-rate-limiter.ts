@@ -61,7 +61,7 @@ export class RedisRateLimiter implements RateLimiter {
       async () => {
         const [[, count], [, ttl]] = (await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [unknown, unknown][];
         const n = Number(count ?? 0);
-        return n > 0 && Number(ttl) > 0 ? { count: n, resetAt: Date.now() + Number(ttl) } : { count: 0, resetAt: 0 };
+        return n > 0 && Number(ttl) > 0 ? { count: n, resetAt: Date.now() + Number(ttl), ttlMs: Number(ttl) } : { count: 0, resetAt: 0, ttlMs: 0 };
       },
       () => this.local.get(key),
     );
@@ -71,7 +71,8 @@ export class RedisRateLimiter implements RateLimiter {
     return this.run(
       async () => {
         const [count, ttl] = await this.redis.strataHit(this.prefix + key, String(windowMs));
-        return { count, resetAt: Date.now() + Math.max(Number(ttl), 0) };
+        const ttlMs = Math.max(Number(ttl), 0);
+        return { count, resetAt: Date.now() + ttlMs, ttlMs };
       },
       () => this.local.hit(key, windowMs),
     );
