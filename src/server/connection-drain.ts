@@ -8,7 +8,10 @@ interface SocketState {
   linger?: NodeJS.Timeout;
 }
 
-const isStream = (res: ServerResponse) => /^(text\/event-stream|multipart\/mixed)/i.test(String(res.getHeader('content-type') ?? ''));
+// Headers given to writeHead() alone are not kept for getHeader(): then read the header block that was sent.
+const contentType = (res: ServerResponse) =>
+  String(res.getHeader('content-type') ?? /^content-type:\s*([^\r\n]*)/im.exec(String((res as { _header?: unknown })._header ?? ''))?.[1] ?? '');
+const isStream = (res: ServerResponse) => /^(text\/event-stream|multipart\/mixed)/i.test(contentType(res));
 
 /** What a graceful stop needs to know about every open connection. */
 export interface ConnectionDrain {

@@ -111,4 +111,19 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(results.every((r) => r.connection === 'close')).toBe(true);
     expect((await within(exited, 20_000, 'the server to exit')).code).toBe(0);
   });
+
+  it('ends open event streams instead of waiting out the grace period for them', async () => {
+    const { url, exited, child } = await start();
+    const opened = deferred<http.IncomingMessage>();
+    const req = http.get(`${url}/stream`, { agent: false }, (res) => res.once('data', () => opened.resolve(res)));
+    req.on('error', opened.reject);
+    const res = await within(opened.promise, 10_000, 'the first event');
+    const ended = new Promise((resolve) => res.once('close', resolve));
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    await within(ended, 5_000, 'the stream to end');
+    const { code, at } = await within(exited, 10_000, 'the server to exit');
+    expect(code).toBe(0);
+    expect(at - signalled).toBeLessThan(5_000);
+  });
 });
