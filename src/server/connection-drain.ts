@@ -23,8 +23,6 @@ export interface ConnectionDrain {
   stop(): void;
   /** Destroys whatever is left (the grace period ran out). */
   destroyAll(): void;
-  /** Connections still open. */
-  readonly size: number;
 }
 
 /**
@@ -93,9 +91,6 @@ export function createConnectionDrain(lingerMs = 250): ConnectionDrain {
     },
     destroyAll() {
       for (const socket of sockets.keys()) socket.destroy();
-    },
-    get size() {
-      return sockets.size;
     },
   };
 }
