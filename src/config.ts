@@ -2,12 +2,14 @@ import path from 'node:path';
 import { type AuthConfig, readAuthConfig } from './config/auth-config.ts';
 import { type FunctionsConfig, readFunctionsConfig } from './config/functions-config.ts';
 import { createReaders, type Env, type Mode } from './config/readers.ts';
+import { type RateLimitConfig, readRateLimitConfig } from './config/rate-limit-config.ts';
 import { type RealtimeConfig, readRealtimeConfig } from './config/realtime-config.ts';
 import { readStorageConfig, type StorageConfig } from './config/storage-config.ts';
 
 export type { AuthConfig, OAuthClientConfig } from './config/auth-config.ts';
 export type { FunctionsConfig } from './config/functions-config.ts';
 export type { Mode } from './config/readers.ts';
+export type { RateLimitConfig } from './config/rate-limit-config.ts';
 export type { RealtimeConfig } from './config/realtime-config.ts';
 export { defaultAllowedTypes, type StorageConfig } from './config/storage-config.ts';
 
@@ -67,6 +69,7 @@ export interface Config {
   realtime: RealtimeConfig;
   storage: StorageConfig;
   functions: FunctionsConfig;
+  rateLimit: RateLimitConfig;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +130,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     realtime: readRealtimeConfig(readers),
     storage: readStorageConfig(readers, cacheDir),
     functions: readFunctionsConfig(readers),
+    rateLimit: readRateLimitConfig(readers),
     ...overrides,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

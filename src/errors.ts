@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 const httpStatus: Record<ErrorCode, number> = {
@@ -21,6 +22,7 @@ const httpStatus: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -47,6 +49,39 @@ export class AppError extends GraphQLError {
 export const badInput = (message: string, extra?: Record<string, unknown>) =>
   new AppError('BAD_USER_INPUT', message, extra);
 export const notFound = (what = 'Record') => new AppError('NOT_FOUND', `${what} not found`);
+
+/** Seconds clients are told to wait (`Retry-After`) when the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** SERVICE_UNAVAILABLE: HTTP 503 with `Retry-After` (yoga reads `extensions.http`, and never sends it). */
+export const serviceUnavailable = (retryAfterSeconds = DATABASE_RETRY_AFTER_SECONDS) =>
+  new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.', {
+    retryAfterSeconds,
+    http: { status: 503, headers: { 'retry-after': String(retryAfterSeconds) } },
+  });
+
+// Connection-level failures, as Prisma (its codes and its driver adapters' error kinds), PostgreSQL
+// (SQLSTATE class 08, shutdown 57P01-57P03, too many connections 53300), pg, and sockets report them.
+const outagePrismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
+const outageKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const outageSqlState = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+const outageSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'SQLITE_BUSY']);
+const outageMessage = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/**
+ * Whether an error means the database cannot be reached right now (down,
+ * restarting, connections cut, pool exhausted, SQLite busy) rather than a bug:
+ * such requests are answered 503 SERVICE_UNAVAILABLE, which clients may retry.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const e = error as { code?: unknown; originalCode?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: unknown } } };
+  const code = typeof e.code === 'string' ? e.code : typeof e.originalCode === 'string' ? e.originalCode : '';
+  if (outagePrismaCodes.has(code) || outageSqlState.test(code) || outageSocketCodes.has(code)) return true;
+  if (typeof e.kind === 'string' && outageKinds.has(e.kind)) return true;
+  if (typeof e.message === 'string' && outageMessage.test(e.message)) return true;
+  return isDatabaseUnavailable(e.meta?.driverAdapterError?.cause, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);
+}
 
 interface PrismaLikeError {
   name: string;
@@ -80,10 +115,12 @@ function conflictFields(meta: Record<string, unknown> | undefined): string[] {
 }
 
 /**
- * Maps a Prisma error to an {@link AppError}, or returns `undefined` when the
+ * Maps a Prisma error to an {@link AppError} (and a database outage, from
+ * Prisma or the driver, to SERVICE_UNAVAILABLE), or returns `undefined` when the
  * error must stay masked. This is the only place that knows Prisma error codes.
  */
 export function fromPrismaError(error: unknown): AppError | undefined {
+  if (isDatabaseUnavailable(error)) return serviceUnavailable();
   if (!isPrismaError(error)) return undefined;
   const model = typeof error.meta?.modelName === 'string' ? error.meta.modelName : 'Record';
   switch (error.code) {
@@ -122,7 +159,8 @@ export function fromPrismaError(error: unknown): AppError | undefined {
 
 /**
  * Turns any thrown value into what the client may see: AppErrors and mapped
- * Prisma errors pass, everything else becomes INTERNAL_SERVER_ERROR.
+ * Prisma errors pass, database outages become SERVICE_UNAVAILABLE (503),
+ * everything else becomes INTERNAL_SERVER_ERROR.
  */
 export function toClientError(error: unknown): GraphQLError {
   if (error instanceof AppError) return error;

@@ -75,7 +75,7 @@ export function createAuth(options: CreateAuthOptions): Auth {
   const user = userModelFor(options);
   const outbox = options.mailer ? null : config.auth.smtpUrl ? null : new DevOutbox(log, config.mode !== 'production');
   const mailer: Mailer = options.mailer ?? outbox ?? new SmtpMailer(config.auth.smtpUrl!, config.auth.mailFrom);
-  const limiter = options.rateLimiter ?? (config.auth.redisUrl ? new RedisRateLimiter(config.auth.redisUrl) : new MemoryRateLimiter(clock));
+  const limiter = options.rateLimiter ?? (config.auth.redisUrl ? new RedisRateLimiter(config.auth.redisUrl, { log }) : new MemoryRateLimiter(clock));
   const pending = new Set<Promise<unknown>>();
   const isTrusted = createProxyList(config.auth.trustedProxies);
   const writes = new AuthWrites(prisma, log);

@@ -39,9 +39,10 @@ async function assertOpen(auth: AuthCore, bucket: Bucket): Promise<void> {
   try {
     await auth.throttle.assertOpen([bucket]);
   } catch (error) {
-    const { code, retryAfterSeconds } = (error as AppError).extensions as { code?: string; retryAfterSeconds?: number };
-    if (code !== 'RATE_LIMITED') throw error;
-    throw new AppError('RATE_LIMITED', (error as AppError).message, {
+    // Anything but RATE_LIMITED (a store failure has no `extensions`) propagates as it is, to be masked.
+    if (!(error instanceof AppError) || error.code !== 'RATE_LIMITED') throw error;
+    const { retryAfterSeconds } = error.extensions as { retryAfterSeconds?: number };
+    throw new AppError('RATE_LIMITED', error.message, {
       retryAfterSeconds,
       http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
     });

@@ -11,6 +11,7 @@ import { attachWebSocket, closeCodes, type WebSocketEndpoint } from '../realtime
 import { writeTypesAlias } from '../functions/write-types-alias.ts';
 import { startEmbeddedS3 } from '../storage/embedded-s3.ts';
 import { accessHint } from './access-hint.ts';
+import { listenFailure } from './listen-failure.ts';
 import type { CliValues } from './main.ts';
 import { renderSdl, sdlPath, writeSdl } from './sdl.ts';
 
@@ -50,7 +51,15 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
     throw error;
   });
   const handler = (req: IncomingMessage, res: ServerResponse) => current!.yoga(req, res);
-  const server = await listen(handler, config.host, config.port);
+  let server;
+  try {
+    server = await listen(handler, config.host, config.port);
+  } catch (error) {
+    return listenFailure('dev', error, config, async () => {
+      await current?.close();
+      await s3?.close();
+    });
+  }
   ws = attachWebSocket({ server: server.server, app: () => current!, log });
   const where = config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'PostgreSQL (DATABASE_URL)';
   console.log(`Strata dev server on ${where} (${first.executedSteps} schema steps applied)`);

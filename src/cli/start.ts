@@ -3,6 +3,7 @@ import { createApp } from '../server/create-app.ts';
 import { listen, onShutdown } from '../server/listen.ts';
 import { createLogger } from '../server/logger.ts';
 import { attachWebSocket } from '../realtime/ws/attach-websocket.ts';
+import { listenFailure } from './listen-failure.ts';
 import type { CliValues } from './main.ts';
 
 /** `strata start`: production serving. Applies pending migrations only with `--migrate`. */
@@ -14,7 +15,12 @@ export async function startCommand(config: Config, values: CliValues): Promise<n
     if (code !== 0) return code;
   }
   const app = await createApp(config, { log });
-  const server = await listen(app.yoga, config.host, config.port);
+  let server;
+  try {
+    server = await listen(app.yoga, config.host, config.port);
+  } catch (error) {
+    return listenFailure('start', error, config, () => app.close());
+  }
   // graphql-ws subscriptions on the same port and path as HTTP.
   const ws = attachWebSocket({ server: server.server, app: () => app, log });
   // Trigger delivery and schedules (STRATA_WORKER=false leaves them to other instances).

@@ -14,6 +14,7 @@ import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
+import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useSessionCheck } from './plugins/use-session-check.ts';
 import { useUploads } from './plugins/use-uploads.ts';
 import type { Storage } from '../storage/create-storage.ts';
@@ -61,6 +62,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
     plugins: [
       // Health probes answer before any GraphQL work and need no CSRF header.
       useHealth(prisma),
+      // Requests over the per-address and per-user limits get 429 before any other work (probes above are never counted).
+      useRateLimit({ config: config.rateLimit, limiter: auth?.throttle.limiter, trustedProxies: config.auth.trustedProxies, adminSecret: config.auth.adminSecret }),
       // OAuth redirects are top-level GET navigations (no CSRF header possible); also sets queued session cookies.
       ...(auth ? [useAuth(auth)] : []),
       // /functions/* and /rest/* are plain HTTP (CSRF below guards only GraphQL parsing): they check cookie requests for a preflight themselves.

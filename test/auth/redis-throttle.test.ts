@@ -15,7 +15,7 @@ describe.skipIf(!hasRedis)('throttling counters in Redis', () => {
   it('counts hits in a window that starts with the first hit, and resets', async () => {
     const limiter = new RedisRateLimiter(redis.url, 'test:');
     const before = Date.now();
-    expect(await limiter.get('k')).toEqual({ count: 0, resetAt: 0 });
+    expect(await limiter.get('k')).toEqual({ count: 0, resetAt: 0, ttlMs: 0 });
     expect((await limiter.hit('k', 60_000)).count).toBe(1);
     const second = await limiter.hit('k', 60_000);
     expect(second.count).toBe(2);

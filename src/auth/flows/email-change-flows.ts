@@ -21,13 +21,14 @@ export async function requestEmailChange(auth: UserAuth, viewer: Viewer, args: {
   const newEmail = requireEmail(args.newEmail, 'newEmail');
   const ip = requestAddress(request);
   const buckets = [auth.throttle.account(me.email), auth.throttle.ip(ip)];
-  await auth.throttle.assertOpen(buckets);
+  // Counted before the password is checked, so concurrent guesses cannot outrun the limit.
+  await auth.throttle.attempt(buckets);
   const user = await auth.accounts.findById(me.id);
   if (!user) throw new AppError('UNAUTHENTICATED', 'Sign in to do this');
   if (user.passwordHash !== null && !(await verifyPassword(user.passwordHash, args.password ?? ''))) {
-    await auth.throttle.fail(buckets);
     throw badInput('The password is wrong', { argument: 'password' });
   }
+  await auth.throttle.release(buckets);
   if (newEmail === user.email) return true;
   await auth.throttle.consume(auth.throttle.mail(newEmail, ip));
   auth.background(async () => {

@@ -67,19 +67,17 @@ export async function signIn(auth: UserAuth, args: { email: string; password: st
   const email = normalizeEmail(args.email) ?? args.email.trim().toLowerCase();
   const ip = requestAddress(request);
   const buckets = [auth.throttle.account(email), auth.throttle.ip(ip)];
-  await auth.throttle.assertOpen(buckets);
+  // Counted before the password is checked, so concurrent attempts cannot all slip under the limit; a failure stays counted.
+  await auth.throttle.attempt(buckets);
   const user = normalizeEmail(email) ? await auth.accounts.findByEmail(email) : null;
   const ok = await verifyPassword(user?.passwordHash, args.password);
-  if (!ok || !user) {
-    await auth.throttle.fail(buckets);
-    throw invalidCredentials(auth);
-  }
+  if (!ok || !user) throw invalidCredentials(auth);
   if (verificationRequired(auth) && !user.emailVerifiedAt) {
-    await auth.throttle.fail(buckets);
     auth.background(() => auth.throttle.consume(auth.throttle.mail(email, ip)).then(() => sendVerificationMail(auth, user.id, email), () => undefined));
     throw invalidCredentials(auth);
   }
   await auth.throttle.clear(buckets[0]);
+  await auth.throttle.release([buckets[1]]);
   return startSession(auth, request, user);
 }
 
@@ -88,12 +86,10 @@ export async function changePassword(auth: UserAuth, viewer: Viewer, args: { cur
   const me = requireUser(viewer);
   assertPasswordPolicy(args.next, 'next');
   const buckets = [auth.throttle.account(me.email), auth.throttle.ip(requestAddress(request))];
-  await auth.throttle.assertOpen(buckets);
+  await auth.throttle.attempt(buckets);
   const user = await auth.accounts.findById(me.id);
-  if (!user || !(await verifyPassword(user.passwordHash, args.current))) {
-    await auth.throttle.fail(buckets);
-    throw badInput('The current password is wrong', { argument: 'current' });
-  }
+  if (!user || !(await verifyPassword(user.passwordHash, args.current))) throw badInput('The current password is wrong', { argument: 'current' });
+  await auth.throttle.release(buckets);
   await auth.accounts.update(user.id, { passwordHash: await hashPassword(args.next) });
   await auth.sessions.revokeAll(user.id, me.sessionId);
   await auth.tokens.revokeAll(user.id, 'reset-password');

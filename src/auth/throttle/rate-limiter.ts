@@ -5,6 +5,8 @@ export interface RateCount {
   count: number;
   /** Epoch ms at which the counter resets (0 when it has no hits). */
   resetAt: number;
+  /** Milliseconds until it resets, by the store's own clock (0 when it has no hits). */
+  ttlMs: number;
 }
 
 /**
@@ -16,21 +18,28 @@ export interface RateLimiter {
   get(key: string): Promise<RateCount>;
   /** Adds one hit to `key`; a new window of `windowMs` starts with the first hit. */
   hit(key: string, windowMs: number): Promise<RateCount>;
+  /** Takes back one hit of `key` in its current window (an attempt that was refused, or that went well). */
+  release(key: string): Promise<void>;
   /** Forgets `key`. */
   reset(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Counters in process memory; expired windows are swept as keys are touched. */
+/**
+ * Counters in process memory; expired windows are swept as keys are touched.
+ * `hit` runs to completion before it returns its promise, so concurrent
+ * callers each see their own count: no two can pass a limit together.
+ */
 export class MemoryRateLimiter implements RateLimiter {
-  private readonly counters = new Map<string, RateCount>();
+  private readonly counters = new Map<string, { count: number; resetAt: number }>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
   async get(key: string): Promise<RateCount> {
     const entry = this.counters.get(key);
-    if (!entry || entry.resetAt <= this.clock.now().getTime()) return { count: 0, resetAt: 0 };
-    return { ...entry };
+    const now = this.clock.now().getTime();
+    if (!entry || entry.resetAt <= now) return { count: 0, resetAt: 0, ttlMs: 0 };
+    return { ...entry, ttlMs: entry.resetAt - now };
   }
 
   async hit(key: string, windowMs: number): Promise<RateCount> {
@@ -42,7 +51,12 @@ export class MemoryRateLimiter implements RateLimiter {
       this.counters.set(key, entry);
     }
     entry.count += 1;
-    return { ...entry };
+    return { ...entry, ttlMs: entry.resetAt - now };
+  }
+
+  async release(key: string): Promise<void> {
+    const entry = this.counters.get(key);
+    if (entry && entry.count > 0) entry.count -= 1;
   }
 
   async reset(key: string): Promise<void> {

@@ -58,6 +58,26 @@ export class Throttle {
     }
   }
 
+  /**
+   * Counts one attempt in each bucket BEFORE the caller checks a secret, and
+   * throws RATE_LIMITED when that passes a limit (taking the refused attempt
+   * back, so only checked attempts count). Counting first is what makes N
+   * concurrent attempts see N different counts: at most `limit` get checked.
+   * A failed attempt stays counted; call {@link release} for one that went well.
+   */
+  async attempt(buckets: Bucket[]): Promise<void> {
+    const states = await Promise.all(buckets.map((bucket) => this.limiter.hit(bucket.key, this.policy.windowMs)));
+    const over = states.findIndex((state, i) => state.count > buckets[i].limit);
+    if (over === -1) return;
+    await this.release(buckets);
+    throw rateLimited(states[over].resetAt, this.clock.now().getTime());
+  }
+
+  /** Takes back one attempt counted by {@link attempt} in each bucket. */
+  async release(buckets: Bucket[]): Promise<void> {
+    await Promise.all(buckets.map((bucket) => this.limiter.release(bucket.key)));
+  }
+
   /** Counts one failure in each bucket. */
   async fail(buckets: Bucket[]): Promise<void> {
     for (const bucket of buckets) await this.limiter.hit(bucket.key, this.policy.windowMs);

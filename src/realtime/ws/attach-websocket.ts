@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Auth } from '../../auth/create-auth.ts';
+import { rateLimitUpgrade } from '../../auth/throttle/upgrade-limits.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import type { RealtimeConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
@@ -17,7 +18,7 @@ import { isShareable, SharedOperations } from './shared-operations.ts';
 /** The part of an app the websocket endpoint serves from. */
 export interface WebSocketApp {
   yoga: { getEnveloped: (initial: Record<string | symbol, unknown>) => any };
-  config: { graphqlPath: string; realtime: RealtimeConfig };
+  config: { graphqlPath: string; realtime: RealtimeConfig; rateLimit?: object };
   auth?: Auth;
   log: Logger;
 }
@@ -70,7 +71,11 @@ export function attachWebSocket({ server, app, log }: AttachWebSocketOptions): W
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    // Connection attempts count toward the client's API rate limit (useRateLimit).
+    void rateLimitUpgrade(app().config.rateLimit, request).then((wait) => {
+      if (wait === null) wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      else socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${wait}\r\nConnection: close\r\n\r\n`);
+    });
   };
   server.on('upgrade', onUpgrade);
 
