@@ -1,0 +1,80 @@
+import { type DocumentNode, Kind, type OperationDefinitionNode, type ValueNode, visit } from 'graphql';
+import type { LimitsConfig } from '../config.ts';
+import { badInput } from '../errors.ts';
+
+type InputLimits = Pick<LimitsConfig, 'maxInputString' | 'maxInputList' | 'maxInputDepth' | 'maxInputValues'>;
+
+/**
+ * Throws BAD_USER_INPUT naming the setting when the arguments of `operation`
+ * (and of the fragments in `document`) exceed a limit: a string, a list, the
+ * nesting of input objects and lists, or the number of values in all. A
+ * variable counts where it is used, exactly like the literal it stands for
+ * (its default value when absent). The walk stops at the first excess, so
+ * it costs at most `maxInputValues` steps and `maxInputDepth` stack frames.
+ */
+export function checkInputLimits(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: InputLimits): void {
+  let values = 0;
+  const defaults = new Map(operation.variableDefinitions?.map((d) => [d.variable.name.value, d.defaultValue]));
+  const count = () => {
+    if (++values > limits.maxInputValues) throw badInput(`Input has more than STRATA_MAX_INPUT_VALUES (${limits.maxInputValues}) values`, { limit: 'STRATA_MAX_INPUT_VALUES' });
+  };
+  const container = (depth: number, length: number, isList: boolean) => {
+    count();
+    if (depth > limits.maxInputDepth) throw badInput(`Input nested deeper than STRATA_MAX_INPUT_DEPTH (${limits.maxInputDepth})`, { limit: 'STRATA_MAX_INPUT_DEPTH' });
+    if (isList && length > limits.maxInputList) throw badInput(`Input list longer than STRATA_MAX_INPUT_LIST (${limits.maxInputList} items)`, { limit: 'STRATA_MAX_INPUT_LIST' });
+  };
+  const string = (length: number) => {
+    count();
+    if (length > limits.maxInputString) throw badInput(`Input string longer than STRATA_MAX_INPUT_STRING (${limits.maxInputString} characters)`, { limit: 'STRATA_MAX_INPUT_STRING' });
+  };
+
+  const raw = (value: unknown, depth: number): void => {
+    if (typeof value === 'string') return string(value.length);
+    if (Array.isArray(value)) {
+      container(depth + 1, value.length, true);
+      for (const item of value) raw(item, depth + 1);
+      return;
+    }
+    // Plain objects only: uploaded files and other class instances are single values.
+    if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+      const entries = Object.values(value);
+      container(depth + 1, entries.length, false);
+      for (const item of entries) raw(item, depth + 1);
+      return;
+    }
+    count();
+  };
+  const literal = (node: ValueNode, depth: number): void => {
+    switch (node.kind) {
+      case Kind.VARIABLE: {
+        const name = node.name.value;
+        if (Object.hasOwn(variables, name)) return raw(variables[name], depth);
+        const fallback = defaults.get(name);
+        return fallback ? literal(fallback, depth) : count();
+      }
+      case Kind.LIST:
+        container(depth + 1, node.values.length, true);
+        for (const item of node.values) literal(item, depth + 1);
+        return;
+      case Kind.OBJECT:
+        container(depth + 1, node.fields.length, false);
+        for (const field of node.fields) literal(field.value, depth + 1);
+        return;
+      case Kind.STRING:
+        return string(node.value.length);
+      default:
+        count();
+    }
+  };
+
+  for (const definition of document.definitions) {
+    if (definition !== operation && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
+    visit(definition, {
+      VariableDefinition: () => false,
+      Argument: (node) => {
+        literal(node.value, 0);
+        return false;
+      },
+    });
+  }
+}
