@@ -31,7 +31,7 @@ export interface LimitsConfig {
   maxTake: number;
   /** Largest GraphQL request body in bytes (multipart uploads have their own limits). @default 25000000 */
   maxRequestBytes: number;
-  /** Longest string in an operation's arguments, variables included. @default 100000 */
+  /** Longest string in an operation's arguments, variables included (SQLite refuses `contains` patterns over 50,000 bytes). @default 10000 */
   maxInputString: number;
   /** Longest list in an operation's arguments, variables included. @default 1000 */
   maxInputList: number;
@@ -138,7 +138,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxCost: int('STRATA_MAX_COST', 5 * maxTake ** 3, 1),
       maxTake,
       maxRequestBytes: int('STRATA_MAX_REQUEST_BYTES', 25_000_000, 1024),
-      maxInputString: int('STRATA_MAX_INPUT_STRING', 100_000, 1),
+      maxInputString: int('STRATA_MAX_INPUT_STRING', 10_000, 1),
       maxInputList: int('STRATA_MAX_INPUT_LIST', 1000, 1),
       maxInputDepth: int('STRATA_MAX_INPUT_DEPTH', 32, 2),
       maxInputValues: int('STRATA_MAX_INPUT_VALUES', 50_000, 1),

@@ -78,3 +78,34 @@ export function checkInputLimits(document: DocumentNode, operation: OperationDef
     });
   }
 }
+
+/**
+ * The deepest nesting of `{`, `[` and `(` in a GraphQL document, outside
+ * strings and comments, counted up to `stopAbove` + 1. graphql-js parses
+ * recursively: a literal nested some thousand levels deep overflows the
+ * stack before any limit sees the document, so this runs before parsing.
+ */
+export function documentNesting(source: string, stopAbove: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '#') {
+      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
+    } else if (c === '"') {
+      if (source.startsWith('"""', i)) {
+        // Inside block strings only \""" escapes the delimiter.
+        let close = source.indexOf('"""', i + 3);
+        while (close !== -1 && source[close - 1] === '\\') close = source.indexOf('"""', close + 3);
+        i = close === -1 ? source.length : close + 2;
+      } else {
+        for (i++; i < source.length && source[i] !== '"' && source[i] !== '\n'; i++) if (source[i] === '\\') i++;
+      }
+    } else if (c === '{' || c === '[' || c === '(') {
+      if (++depth > deepest && (deepest = depth) > stopAbove) return deepest;
+    } else if (c === '}' || c === ']' || c === ')') {
+      depth--;
+    }
+  }
+  return deepest;
+}

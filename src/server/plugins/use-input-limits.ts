@@ -1,16 +1,19 @@
 import { type ExecutionArgs, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { LimitsConfig } from '../../config.ts';
-import { AppError } from '../../errors.ts';
-import { checkInputLimits } from '../input-limits.ts';
+import { AppError, badInput } from '../../errors.ts';
+import { checkInputLimits, documentNesting } from '../input-limits.ts';
 
 /**
  * Refuses operations whose arguments (literals and variables alike) exceed
  * the input limits (see {@link checkInputLimits}) with BAD_USER_INPUT, before
  * variables are coerced and before any resolver or SQL runs. Applies to HTTP,
- * SSE, websockets and REST: all execute through yoga's envelop.
+ * SSE, websockets and REST: all execute through yoga's envelop. Documents
+ * nested deeper than any allowed selection and input are refused before parsing.
  */
 export function useInputLimits(limits: LimitsConfig): Plugin {
+  // Room for inline fragments and argument parentheses around the deepest selection and input.
+  const maxNesting = 2 * (limits.maxDepth + limits.maxInputDepth);
   const check = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (result: any) => void }) => {
     const operation = getOperationAST(args.document, args.operationName);
     // No operation to run: execution reports that itself.
@@ -22,5 +25,14 @@ export function useInputLimits(limits: LimitsConfig): Plugin {
       setResultAndStopExecution({ errors: [error] });
     }
   };
-  return { onExecute: check, onSubscribe: check };
+  return {
+    onParse({ params }) {
+      const source = typeof params.source === 'string' ? params.source : params.source.body;
+      if (documentNesting(source, maxNesting) > maxNesting) {
+        throw badInput(`Document nested deeper than ${maxNesting} levels (2 × (STRATA_MAX_DEPTH + STRATA_MAX_INPUT_DEPTH))`, { limit: 'STRATA_MAX_INPUT_DEPTH' });
+      }
+    },
+    onExecute: check,
+    onSubscribe: check,
+  };
 }

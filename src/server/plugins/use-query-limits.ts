@@ -16,7 +16,15 @@ export function useQueryLimits(config: Pick<Config, 'limits' | 'mode'>): Plugin 
   const armor = EnvelopArmorPlugin({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // A BAD_USER_INPUT naming the setting rather than a syntax error.
+    maxTokens: {
+      n: limits.maxTokens,
+      onReject: [
+        () => {
+          throw badInput(`Document has more than STRATA_MAX_TOKENS (${limits.maxTokens}) tokens`, { limit: 'STRATA_MAX_TOKENS' });
+        },
+      ],
+    },
     maxDirectives: { n: 50 },
     // graphql-armor's cost ignores list sizes and variables: queryCost below replaces it.
     costLimit: { enabled: false },
