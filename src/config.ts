@@ -35,7 +35,7 @@ export interface LimitsConfig {
   maxInputString: number;
   /** Longest list in an operation's arguments, variables included. @default 1000 */
   maxInputList: number;
-  /** Deepest nesting of input objects and lists in one argument. @default 32 */
+  /** Deepest nesting of input objects and lists in one argument, at most 48. @default 32 */
   maxInputDepth: number;
   /** Most values (scalars, lists, objects) in all arguments of one operation. @default 50000 */
   maxInputValues: number;
@@ -153,6 +153,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
   }
+  // Prisma's query engine refuses requests nested much deeper (about 60 levels of where) with an internal error.
+  if (config.limits.maxInputDepth > 48) problems.push(`STRATA_MAX_INPUT_DEPTH must be at most 48 (Prisma refuses deeper queries), got ${config.limits.maxInputDepth}`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

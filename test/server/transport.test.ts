@@ -37,11 +37,13 @@ describe('CORS settings', () => {
     expect(loadConfig({ STRATA_CORS_ORIGINS: ' https://a.example , http://b.example:8080 ' }).transport.corsOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
   });
 
-  it('refuses *, null, and anything that is not an origin', () => {
+  it('refuses *, null, anything that is not an origin, and unknown or unsafe limits', () => {
     for (const value of ['*', 'https://a.example,*', 'null', 'https://a.example/path', 'a.example', 'https://A.example']) {
       expect(() => loadConfig({ STRATA_CORS_ORIGINS: value })).toThrow(ConfigError);
     }
     expect(() => loadConfig({ STRATA_INTROSPECTION: 'everyone' })).toThrow(/STRATA_INTROSPECTION must be all, admin or off/);
+    // Prisma's engine fails deeper requests with an internal error.
+    expect(() => loadConfig({ STRATA_MAX_INPUT_DEPTH: '60' })).toThrow(/STRATA_MAX_INPUT_DEPTH must be at most 48/);
   });
 });
 

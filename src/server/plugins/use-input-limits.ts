@@ -12,8 +12,9 @@ import { checkInputLimits, documentNesting } from '../input-limits.ts';
  * nested deeper than any allowed selection and input are refused before parsing.
  */
 export function useInputLimits(limits: LimitsConfig): Plugin {
-  // Room for inline fragments and argument parentheses around the deepest selection and input.
-  const maxNesting = 2 * (limits.maxDepth + limits.maxInputDepth);
+  // Room for inline fragments and argument parentheses around the deepest selection and input;
+  // never so deep that graphql-js's recursive parser could overflow the stack (it did below 2,000 levels).
+  const maxNesting = Math.min(2 * (limits.maxDepth + limits.maxInputDepth), 400);
   const check = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (result: any) => void }) => {
     const operation = getOperationAST(args.document, args.operationName);
     // No operation to run: execution reports that itself.
@@ -29,7 +30,7 @@ export function useInputLimits(limits: LimitsConfig): Plugin {
     onParse({ params }) {
       const source = typeof params.source === 'string' ? params.source : params.source.body;
       if (documentNesting(source, maxNesting) > maxNesting) {
-        throw badInput(`Document nested deeper than ${maxNesting} levels (2 × (STRATA_MAX_DEPTH + STRATA_MAX_INPUT_DEPTH))`, { limit: 'STRATA_MAX_INPUT_DEPTH' });
+        throw badInput(`Document nested deeper than ${maxNesting} levels (2 × (STRATA_MAX_DEPTH + STRATA_MAX_INPUT_DEPTH), at most 400)`, { limit: 'STRATA_MAX_INPUT_DEPTH' });
       }
     },
     onExecute: check,
