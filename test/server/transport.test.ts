@@ -188,6 +188,17 @@ describe.each(providers)('websocket upgrades and operations on %s', (provider) =
     }
   });
 
+  it('refuses introspection over websockets to anonymous clients in production', async () => {
+    const client = wsClient(production.wsUrl);
+    try {
+      const result = await client.client.iterate({ query: '{ __schema { queryType { name } } }' }).next();
+      expect(JSON.stringify(result.value)).toContain('FORBIDDEN');
+      expect(JSON.stringify(result.value)).not.toContain('"Query"');
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('applies the input limits to SSE subscriptions', async () => {
     const stream = sseSubscribe(listed.httpUrl, CHANGED, { where: { title: { contains: 'a'.repeat(20_000) } } });
     const result = await stream.next();
