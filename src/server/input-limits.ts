@@ -5,16 +5,19 @@ import { badInput } from '../errors.ts';
 type InputLimits = Pick<LimitsConfig, 'maxInputString' | 'maxInputList' | 'maxInputDepth' | 'maxInputValues'>;
 
 /**
- * Throws BAD_USER_INPUT naming the setting when the arguments of `operation`
- * (and of the fragments in `document`) exceed a limit: a string, a list, the
- * nesting of input objects and lists, or the number of values in all. A
- * variable counts where it is used, exactly like the literal it stands for
- * (its default value when absent). The walk stops at the first excess, so
+ * Throws BAD_USER_INPUT naming the setting when arguments exceed a limit: a
+ * string, a list, the nesting of input objects and lists, or the number of
+ * values in all. With `run` (at execution), the arguments of its operation
+ * and of the fragments, a variable counting where it is used exactly like
+ * the literal it stands for (its default value when absent). Without (before
+ * validation, which is slow on huge literals), the literals of the whole
+ * document, default values included. The walk stops at the first excess, so
  * it costs at most `maxInputValues` steps and `maxInputDepth` stack frames.
  */
-export function checkInputLimits(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: InputLimits): void {
+export function checkInputLimits(document: DocumentNode, limits: InputLimits, run?: { operation: OperationDefinitionNode; variables: Record<string, unknown> }): void {
   let values = 0;
-  const defaults = new Map(operation.variableDefinitions?.map((d) => [d.variable.name.value, d.defaultValue]));
+  const variables = run?.variables ?? {};
+  const defaults = new Map(run?.operation.variableDefinitions?.map((d) => [d.variable.name.value, d.defaultValue]));
   const count = () => {
     if (++values > limits.maxInputValues) throw badInput(`Input has more than STRATA_MAX_INPUT_VALUES (${limits.maxInputValues}) values`, { limit: 'STRATA_MAX_INPUT_VALUES' });
   };
@@ -68,9 +71,12 @@ export function checkInputLimits(document: DocumentNode, operation: OperationDef
   };
 
   for (const definition of document.definitions) {
-    if (definition !== operation && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
+    if (run && definition !== run.operation && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
     visit(definition, {
-      VariableDefinition: () => false,
+      VariableDefinition: (node) => {
+        if (!run && node.defaultValue) literal(node.defaultValue, 0);
+        return false;
+      },
       Argument: (node) => {
         literal(node.value, 0);
         return false;

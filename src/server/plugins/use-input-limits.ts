@@ -9,7 +9,8 @@ import { checkInputLimits, documentNesting } from '../input-limits.ts';
  * the input limits (see {@link checkInputLimits}) with BAD_USER_INPUT, before
  * variables are coerced and before any resolver or SQL runs. Applies to HTTP,
  * SSE, websockets and REST: all execute through yoga's envelop. Documents
- * nested deeper than any allowed selection and input are refused before parsing.
+ * nested deeper than any allowed selection and input are refused before
+ * parsing, oversized literals before validation.
  */
 export function useInputLimits(limits: LimitsConfig): Plugin {
   // Room for inline fragments and argument parentheses around the deepest selection and input;
@@ -20,7 +21,7 @@ export function useInputLimits(limits: LimitsConfig): Plugin {
     // No operation to run: execution reports that itself.
     if (!operation) return;
     try {
-      checkInputLimits(args.document, operation, (args.variableValues ?? {}) as Record<string, unknown>, limits);
+      checkInputLimits(args.document, limits, { operation, variables: (args.variableValues ?? {}) as Record<string, unknown> });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       setResultAndStopExecution({ errors: [error] });
@@ -31,6 +32,14 @@ export function useInputLimits(limits: LimitsConfig): Plugin {
       const source = typeof params.source === 'string' ? params.source : params.source.body;
       if (documentNesting(source, maxNesting) > maxNesting) {
         throw badInput(`Document nested deeper than ${maxNesting} levels (2 × (STRATA_MAX_DEPTH + STRATA_MAX_INPUT_DEPTH), at most 400)`, { limit: 'STRATA_MAX_INPUT_DEPTH' });
+      }
+    },
+    onValidate({ params, setResult }) {
+      try {
+        checkInputLimits(params.documentAST, limits);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        setResult([error]);
       }
     },
     onExecute: check,
