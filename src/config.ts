@@ -5,6 +5,7 @@ import { createReaders, type Env, type Mode } from './config/readers.ts';
 import { type RateLimitConfig, readRateLimitConfig } from './config/rate-limit-config.ts';
 import { type RealtimeConfig, readRealtimeConfig } from './config/realtime-config.ts';
 import { readStorageConfig, type StorageConfig } from './config/storage-config.ts';
+import { readTransportConfig, type TransportConfig } from './config/transport-config.ts';
 
 export type { AuthConfig, OAuthClientConfig } from './config/auth-config.ts';
 export type { FunctionsConfig } from './config/functions-config.ts';
@@ -12,6 +13,7 @@ export type { Mode } from './config/readers.ts';
 export type { RateLimitConfig } from './config/rate-limit-config.ts';
 export type { RealtimeConfig } from './config/realtime-config.ts';
 export { defaultAllowedTypes, type StorageConfig } from './config/storage-config.ts';
+export type { IntrospectionMode, TransportConfig } from './config/transport-config.ts';
 
 /** Query limits applied to every operation (see `useQueryLimits`). */
 export interface LimitsConfig {
@@ -21,12 +23,24 @@ export interface LimitsConfig {
   maxAliases: number;
   /** Most tokens in one document. @default 5000 */
   maxTokens: number;
-  /** Highest estimated cost of one operation. @default 5000 */
+  /**
+   * Highest cost of one operation: rows it may read at most, each list multiplying
+   * its subtree by its `take`/`first`/`last` (or `maxTake` when absent; see `queryCost`).
+   * @default 5 × maxTake³ (5,000,000): three nested lists at the default page size
+   */
   maxCost: number;
   /** Largest `take`/`first`/`last` a list may ask for; also the default page size cap. @default 100 */
   maxTake: number;
   /** Largest GraphQL request body in bytes (multipart uploads have their own limits). @default 25000000 */
   maxRequestBytes: number;
+  /** Longest string in an operation's arguments, variables included (SQLite refuses `contains` patterns over 50,000 bytes). @default 10000 */
+  maxInputString: number;
+  /** Longest list in an operation's arguments, variables included. @default 1000 */
+  maxInputList: number;
+  /** Deepest nesting of input objects and lists in one argument, at most 48. @default 32 */
+  maxInputDepth: number;
+  /** Most values (scalars, lists, objects) in all arguments of one operation. @default 50000 */
+  maxInputValues: number;
 }
 
 /** The whole configuration, read once from the environment by {@link loadConfig}. */
@@ -70,6 +84,7 @@ export interface Config {
   storage: StorageConfig;
   functions: FunctionsConfig;
   rateLimit: RateLimitConfig;
+  transport: TransportConfig;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +118,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const host = env.HOST || '127.0.0.1';
   const port = int('PORT', 4000);
   const schemaPath = path.resolve(root, env.STRATA_SCHEMA ?? 'prisma/schema.prisma');
+  const maxTake = int('STRATA_MAX_TAKE', 100, 1);
   const ownSchema = schemaPath === path.resolve(root, 'prisma/schema.prisma');
   const config: Config = {
     mode,
@@ -122,20 +138,27 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxDepth: int('STRATA_MAX_DEPTH', 10, 1),
       maxAliases: int('STRATA_MAX_ALIASES', 30, 1),
       maxTokens: int('STRATA_MAX_TOKENS', 5000, 10),
-      maxCost: int('STRATA_MAX_COST', 5000, 1),
-      maxTake: int('STRATA_MAX_TAKE', 100, 1),
+      maxCost: int('STRATA_MAX_COST', 5 * maxTake ** 3, 1),
+      maxTake,
       maxRequestBytes: int('STRATA_MAX_REQUEST_BYTES', 25_000_000, 1024),
+      maxInputString: int('STRATA_MAX_INPUT_STRING', 10_000, 1),
+      maxInputList: int('STRATA_MAX_INPUT_LIST', 1000, 1),
+      maxInputDepth: int('STRATA_MAX_INPUT_DEPTH', 32, 2),
+      maxInputValues: int('STRATA_MAX_INPUT_VALUES', 50_000, 1),
     },
     auth: readAuthConfig(readers, { host, port }),
     realtime: readRealtimeConfig(readers),
     storage: readStorageConfig(readers, cacheDir),
     functions: readFunctionsConfig(readers),
     rateLimit: readRateLimitConfig(readers),
+    transport: readTransportConfig(readers),
     ...overrides,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
   }
+  // Prisma's query engine refuses requests nested much deeper (about 60 levels of where) with an internal error.
+  if (config.limits.maxInputDepth > 48) problems.push(`STRATA_MAX_INPUT_DEPTH must be at most 48 (Prisma refuses deeper queries), got ${config.limits.maxInputDepth}`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

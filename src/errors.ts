@@ -142,6 +142,9 @@ export function fromPrismaError(error: unknown): AppError | undefined {
       return badInput(`A value is too long for its column in ${model}`);
     case 'P2020':
       return badInput(`A value is out of range for its column in ${model}`);
+    case 'P2029':
+      // SQLite takes at most 999 values per statement: a long `in` list can reach that below STRATA_MAX_INPUT_LIST.
+      return badInput('The query has more values than the database accepts in one statement');
     case 'P2011':
       return badInput(`A required value of ${model} is missing`);
     case 'P2019':

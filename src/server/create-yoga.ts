@@ -12,7 +12,10 @@ import type { Functions } from '../functions/create-functions.ts';
 import { createMaskError } from './mask-error.ts';
 import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useCors } from './plugins/use-cors.ts';
 import { useHealth } from './plugins/use-health.ts';
+import { useInputLimits } from './plugins/use-input-limits.ts';
+import { useIntrospection } from './plugins/use-introspection.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useSessionCheck } from './plugins/use-session-check.ts';
@@ -46,6 +49,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
     graphqlEndpoint: config.graphqlPath,
     graphiql: config.graphiql ? { title: 'Strata', shouldPersistHeaders: true } : false,
     landingPage: false,
+    // useCors below: yoga's answers unknown origins `Allow-Origin: null` with credentials.
+    cors: false,
     logging: log.child({ component: 'yoga' }),
     // useBodyLimit below enforces it without piping every body through a stream.
     maxRequestBodySize: false,
@@ -60,12 +65,20 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       changes: realtime ?? nullSink,
     }),
     plugins: [
+      // CORS headers for allowed origins only, on every route (GraphQL, SSE, /functions, /rest); answers preflights.
+      useCors(config.transport.corsOrigins),
       // Health probes answer before any GraphQL work and need no CSRF header.
       useHealth(prisma),
       // Requests over the per-address and per-user limits get 429 before any other work (probes above are never counted).
       useRateLimit({ config: config.rateLimit, limiter: auth?.throttle.limiter, trustedProxies: config.auth.trustedProxies, adminSecret: config.auth.adminSecret }),
       // OAuth redirects are top-level GET navigations (no CSRF header possible); also sets queued session cookies.
       ...(auth ? [useAuth(auth)] : []),
+      // Introspection and the REST API's OpenAPI document per STRATA_INTROSPECTION; before /rest serves the document.
+      useIntrospection({
+        mode: config.transport.introspection,
+        viewerFor: async (request, server) => (auth ? auth.viewerForRequest(request, server) : anonymous),
+        documentPaths: config.functions.rest ? ['/rest/openapi.json', '/rest/docs'] : [],
+      }),
       // /functions/* and /rest/* are plain HTTP (CSRF below guards only GraphQL parsing): they check cookie requests for a preflight themselves.
       ...(functions ? functions.plugins() : []),
       // Refuse simple cross-site requests (forms, plain GETs) before parsing anything.
@@ -76,6 +89,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       useBodyLimit(config.limits.maxRequestBytes),
       // Reject oversized or abusive documents during validation, before execution.
       useQueryLimits(config),
+      // Strings, lists, nesting and size of arguments, variables included, before anything executes.
+      useInputLimits(config.limits),
       // Subscriptions over SSE end when their session does (websockets check theirs per connection).
       ...(auth ? [useSessionCheck(auth, config.realtime.sessionCheckMs, log)] : []),
     ],

@@ -46,20 +46,21 @@ export async function startRedis({ persist = false }: StartRedisOptions = {}): P
       'redis-server to accept connections',
     );
   };
+  const stop = async () => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await within(exited, 10_000, 'redis-server to exit');
+  };
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
     start,
-    async stop() {
-      const proc = child;
-      child = undefined;
-      if (!proc || proc.exitCode !== null) return;
-      const exited = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGKILL');
-      await within(exited, 10_000, 'redis-server to exit');
-    },
+    stop,
     async remove() {
-      await this.stop();
+      await stop();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -8,8 +8,9 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Auth } from '../../auth/create-auth.ts';
 import { rateLimitUpgrade } from '../../auth/throttle/upgrade-limits.ts';
 import type { Viewer } from '../../auth/viewer.ts';
-import type { RealtimeConfig } from '../../config.ts';
+import type { RealtimeConfig, TransportConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
+import { createOriginCheck, isSameOrigin } from '../../server/allowed-origins.ts';
 import { type TransportHooks, transportKey } from '../transport-hooks.ts';
 import { resolveConnectionViewer } from './connection-viewer.ts';
 import { watchSession } from '../session-watch.ts';
@@ -18,7 +19,7 @@ import { isShareable, SharedOperations } from './shared-operations.ts';
 /** The part of an app the websocket endpoint serves from. */
 export interface WebSocketApp {
   yoga: { getEnveloped: (initial: Record<string | symbol, unknown>) => any };
-  config: { graphqlPath: string; realtime: RealtimeConfig; rateLimit?: object };
+  config: { graphqlPath: string; realtime: RealtimeConfig; transport: TransportConfig; rateLimit?: object };
   auth?: Auth;
   log: Logger;
 }
@@ -55,6 +56,24 @@ export const closeCodes = {
   goingAway: 1001,
 } as const;
 
+const originChecks = new WeakMap<TransportConfig, (origin: string) => boolean>();
+
+/**
+ * Refuses cross-site websocket hijacking: a browser sends the page's
+ * `Origin` and the site's cookies with an upgrade, and CORS does not apply
+ * to websockets. An upgrade carrying cookies must come from the server's own
+ * origin or one of `STRATA_CORS_ORIGINS`; one without cookies (non-browser
+ * clients, or credentials in `connection_init`) or without `Origin` passes.
+ */
+function isUpgradeAllowed(request: IncomingMessage, transport: TransportConfig): boolean {
+  const origin = request.headers.origin;
+  if (!origin || !request.headers.cookie) return true;
+  let allowed = originChecks.get(transport);
+  if (!allowed) originChecks.set(transport, (allowed = createOriginCheck(transport.corsOrigins)));
+  const forwarded = request.headers['x-forwarded-host'];
+  return allowed(origin) || isSameOrigin(origin, request.headers.host, Array.isArray(forwarded) ? forwarded.join(',') : forwarded);
+}
+
 /**
  * Serves GraphQL over websockets (graphql-ws protocol) next to HTTP. Every
  * operation runs through the yoga instance's envelop (`getEnveloped`), so the
@@ -69,6 +88,11 @@ export function attachWebSocket({ server, app, log }: AttachWebSocketOptions): W
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     if (pathname !== app().config.graphqlPath) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    // A browser's cookie-carrying upgrade from a foreign origin is refused (cross-site websocket hijacking).
+    if (!isUpgradeAllowed(request, app().config.transport)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     // Connection attempts count toward the client's API rate limit (useRateLimit).
