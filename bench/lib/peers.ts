@@ -121,6 +121,8 @@ function strataEnv(env: PeerEnv): Record<string, string> {
     S3_BUCKET: 'strata-bench',
     S3_ENDPOINT: 'http://127.0.0.1:9',
     STRATA_STORAGE_SWEEP_INTERVAL_SECONDS: '0',
+    // The load generator is one client address sending thousands of requests a second: per-address limits would refuse it.
+    STRATA_RATE_LIMIT: 'false',
     ...env.strataEnv,
   };
 }
