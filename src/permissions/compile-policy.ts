@@ -36,6 +36,7 @@ function modelPolicy(rules: ModelRules | undefined): ModelPolicy {
       const rule = r.fields?.[field]?.write;
       return isAdmin(ctx.viewer) || rule === undefined || evaluate(rule, ctx) !== null;
     },
+    hasWriteRule: (field) => r.fields?.[field]?.write !== undefined,
   };
 }
 

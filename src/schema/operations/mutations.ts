@@ -10,7 +10,7 @@ import { omitUnselected, type Query } from '../omit-unselected.ts';
 import { createManyRows } from '../writes/create-many.ts';
 import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from '../writes/row-writes.ts';
 import { needsTransaction, runWrite } from '../writes/run-write.ts';
-import { keyWhere, plainUnique } from '../writes/write-session.ts';
+import { keyWhere, plainUnique, type WriteSession } from '../writes/write-session.ts';
 import { secureWhere } from '../secure/secure-args.ts';
 import { uniqueWhere } from './queries.ts';
 
@@ -39,18 +39,25 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
     access: (ctx: Context) => ops.some((op) => policy[op](ctx) !== null),
   });
 
+  /** The written row, once the viewer is known to be able to read it: checked before the commit, so a refusal rolls the write back. */
+  const readable = async (s: WriteSession, row: Row) => {
+    await s.requireReadable(model, row);
+    return row;
+  };
+
   /**
-   * Reads a written row back with the selection of the mutation's result. The
-   * written row already holds every scalar: with no relation in the
-   * selection, no read rule and no after-hook that could change the row, it
-   * is the answer and the read is skipped.
+   * Reads a written row back with the selection of the mutation's result.
+   * The written row already holds every scalar and is readable (checked in
+   * the write): with no relation in the selection and no after-hook that
+   * could change the row, it is the answer and the read is skipped.
    */
   const readBack = async (ctx: Context, query: Query, info: GraphQLResolveInfo, row: Row, operations: ('create' | 'update')[]) => {
     const read = gen.policy(model.name).read(ctx);
     const scalarsOnly = !('include' in query) && !('select' in query);
-    if (read && Object.keys(read).length === 0 && scalarsOnly && !operations.some((op) => gen.hooks.hasAfter(model.name, op))) return row;
+    if (read && scalarsOnly && !operations.some((op) => gen.hooks.hasAfter(model.name, op))) return row;
     const shown = read && (await ctx.prisma[delegateName(model.name)].findFirst({ ...omitUnselected(gen.datamodel, model, query, info), where: and(keyWhere(model, row), read) }));
-    if (!shown) throw new AppError('FORBIDDEN', `The ${model.name} was written but is not readable by you`);
+    // Only a writer that committed since (an after-hook, another request) can have hidden or removed it.
+    if (!shown) throw new AppError('NOT_FOUND', `${model.name} not found`);
     return shown;
   };
 
@@ -62,7 +69,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
         const data = registry.toPrisma(args.data, create) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'create', data });
-        const row = await runWrite(gen, ctx, (s) => createRow(s, model, data), atomic);
+        const row = await runWrite(gen, ctx, async (s) => readable(s, await createRow(s, model, data)), atomic);
         return readBack(ctx, query, info, row, ['create']);
       },
     }),
@@ -83,7 +90,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
         const data = registry.toPrisma(args.data, update) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'update', data });
-        const row = await runWrite(gen, ctx, (s) => updateRow(s, model, unique(args), data), atomic);
+        const row = await runWrite(gen, ctx, async (s) => readable(s, await updateRow(s, model, unique(args), data)), atomic);
         return readBack(ctx, query, info, row, ['update']);
       },
     }),
@@ -105,9 +112,10 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
         const row = await runWrite(gen, ctx, async (s) => {
           const read = s.policy(model).read(ctx);
           const exists = read && (await s.delegate(model).findFirst({ where: and(unique(args), read), select: { [Object.keys(s.scalarSelect(model))[0]]: true } }));
-          return exists
-            ? updateRow(s, model, unique(args), registry.toPrisma(args.update, update) as Row)
-            : createRow(s, model, registry.toPrisma(args.create, create) as Row);
+          const row = exists
+            ? await updateRow(s, model, unique(args), registry.toPrisma(args.update, update) as Row)
+            : await createRow(s, model, registry.toPrisma(args.create, create) as Row);
+          return readable(s, row);
         });
         return readBack(ctx, query, info, row, ['create', 'update']);
       },
@@ -122,7 +130,8 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
           const read = s.policy(model).read(ctx);
           const shown = read && (await s.delegate(model).findFirst({ ...query, where: and(unique(args), read) }));
           if (!shown) throw new AppError('NOT_FOUND', `${model.name} not found`);
-          await deleteRow(s, model, keyWhere(model, shown));
+          // The client's where is checked again when the row is deleted, with the rules (see deleteRow).
+          await deleteRow(s, model, { ...unique(args), ...keyWhere(model, shown) });
           return shown;
         }, needsTransaction(gen, ctx, { model, operation: 'delete' })),
     }),
