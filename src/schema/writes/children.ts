@@ -1,5 +1,6 @@
 import { and, type Where } from '../../permissions/policy.ts';
 import { idWhere } from '../dmmf.ts';
+import { findGuarded } from './guarded-rows.ts';
 import type { RelationShape } from './relation-shape.ts';
 import { pointAt, pointNowhere } from './relation-shape.ts';
 import { columnsOnly, createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from './row-writes.ts';
@@ -13,8 +14,7 @@ const many = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] :
 /** Points an existing target row at `parent` (or at nothing), as an update the viewer must be allowed. */
 async function relink(s: WriteSession, shape: RelationShape, where: Where, fks: Data): Promise<void> {
   const { target } = shape;
-  const row = await s.findVisible(target, where);
-  await s.requireMatch(target, row, s.policy(target).update(s.ctx), 'update');
+  const row = await findGuarded(s, target, where, s.policy(target).update(s.ctx), 'update');
   const data = columnsOnly(s, target, (await s.before(target, 'update', fks, row)) ?? fks);
   const updated = await s.delegate(target).update({ where: idWhere(target, row), data, select: s.scalarSelect(target) });
   s.record(target, 'UPDATED', updated, row);
