@@ -5,7 +5,8 @@ import { providers } from '../support/databases.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 const appDir = path.resolve(import.meta.dirname, 'fixtures/checks-app');
-const user = (row: { id: number; email: string; role: string }): Viewer => ({ kind: 'user', id: row.id, email: row.email, role: row.role, sessionId: `checks-${row.id}` });
+type User = Extract<Viewer, { kind: 'user' }>;
+const user = (row: { id: number; email: string; role: string }): User => ({ kind: 'user', id: row.id, email: row.email, role: row.role, sessionId: `checks-${row.id}` });
 const answer = (result: any) => (result.errors ? { code: result.errors[0].extensions.code, message: result.errors[0].message } : { code: 'ok' });
 
 /**
@@ -16,8 +17,8 @@ const answer = (result: any) => (result.errors ? { code: result.errors[0].extens
  */
 describe.each(providers)('checks after the write on %s', (provider) => {
   let t: TestApp;
-  let alice: Viewer;
-  let bob: Viewer;
+  let alice: User;
+  let bob: User;
   let loner: number;
 
   beforeAll(async () => {
