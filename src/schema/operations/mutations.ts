@@ -39,24 +39,34 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
     access: (ctx: Context) => ops.some((op) => policy[op](ctx) !== null),
   });
 
-  /** The written row, once the viewer is known to be able to read it: checked before the commit, so a refusal rolls the write back. */
-  const readable = async (s: WriteSession, row: Row) => {
-    await s.requireReadable(model, row);
-    return row;
-  };
+  const hasAfterHook = (operations: ('create' | 'update')[]) => operations.some((op) => gen.hooks.hasAfter(model.name, op));
 
   /**
-   * Reads a written row back with the selection of the mutation's result.
-   * The written row already holds every scalar and is readable (checked in
-   * the write): with no relation in the selection and no after-hook that
-   * could change the row, it is the answer and the read is skipped.
+   * The answer to a create, update or upsert, settled inside the write,
+   * before it commits: the viewer must be able to read the written row, or
+   * the whole write rolls back. The written row holds every scalar; with
+   * relations in the selection the row is read here with them, in the same
+   * transaction — unless an after-hook may still change it once committed:
+   * then only its visibility is checked here and {@link readBack} reads it.
    */
-  const readBack = async (ctx: Context, query: Query, info: GraphQLResolveInfo, row: Row, operations: ('create' | 'update')[]) => {
-    const read = gen.policy(model.name).read(ctx);
+  const answer = async (s: WriteSession, query: Query, info: GraphQLResolveInfo, row: Row, operations: ('create' | 'update')[]) => {
     const scalarsOnly = !('include' in query) && !('select' in query);
-    if (read && scalarsOnly && !operations.some((op) => gen.hooks.hasAfter(model.name, op))) return row;
+    if (scalarsOnly || hasAfterHook(operations)) {
+      await s.requireReadable(model, row);
+      return row;
+    }
+    const read = s.policy(model).read(s.ctx);
+    const shown = read && (await s.delegate(model).findFirst({ ...omitUnselected(gen.datamodel, model, query, info), where: and(keyWhere(model, row), read) }));
+    if (!shown) throw new AppError('FORBIDDEN', `The ${model.name} was written but is not readable by you`);
+    return shown;
+  };
+
+  /** After the commit: a row an after-hook may have changed is read again with the selection of the mutation's result. */
+  const readBack = async (ctx: Context, query: Query, info: GraphQLResolveInfo, row: Row, operations: ('create' | 'update')[]) => {
+    if (!hasAfterHook(operations)) return row;
+    const read = gen.policy(model.name).read(ctx);
     const shown = read && (await ctx.prisma[delegateName(model.name)].findFirst({ ...omitUnselected(gen.datamodel, model, query, info), where: and(keyWhere(model, row), read) }));
-    // Only a writer that committed since (an after-hook, another request) can have hidden or removed it.
+    // The row was readable when it committed: only a writer since (the after-hook, another request) can have hidden or removed it.
     if (!shown) throw new AppError('NOT_FOUND', `${model.name} not found`);
     return shown;
   };
@@ -69,7 +79,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
         const data = registry.toPrisma(args.data, create) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'create', data });
-        const row = await runWrite(gen, ctx, async (s) => readable(s, await createRow(s, model, data)), atomic);
+        const row = await runWrite(gen, ctx, async (s) => answer(s, query, info, await createRow(s, model, data), ['create']), atomic);
         return readBack(ctx, query, info, row, ['create']);
       },
     }),
@@ -90,7 +100,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
         const data = registry.toPrisma(args.data, update) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'update', data });
-        const row = await runWrite(gen, ctx, async (s) => readable(s, await updateRow(s, model, unique(args), data)), atomic);
+        const row = await runWrite(gen, ctx, async (s) => answer(s, query, info, await updateRow(s, model, unique(args), data), ['update']), atomic);
         return readBack(ctx, query, info, row, ['update']);
       },
     }),
@@ -115,7 +125,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
           const row = exists
             ? await updateRow(s, model, unique(args), registry.toPrisma(args.update, update) as Row)
             : await createRow(s, model, registry.toPrisma(args.create, create) as Row);
-          return readable(s, row);
+          return answer(s, query, info, row, ['create', 'update']);
         });
         return readBack(ctx, query, info, row, ['create', 'update']);
       },
