@@ -65,6 +65,13 @@ describe.each(providers)('checks after the write on %s', (provider) => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('runs a plain createTag in a transaction here (without these rules it is one statement with none)', async () => {
+    const from = t.app.db.statements.log.length;
+    expect(await t.as(alice)('mutation { createTag(data: { name: "fine" }) { name } }')).toEqual({ data: { createTag: { name: 'fine' } } });
+    // Prisma logs an interactive transaction's COMMIT (not its BEGIN).
+    expect(t.app.db.statements.log.slice(from).some((sql) => /^\s*COMMIT/i.test(sql))).toBe(true);
+  });
+
   it('checks the foreign keys of a createMany in one statement per relation, and writes none of its rows when one is hidden', async () => {
     const create = (postIds: number[]) => {
       const data = postIds.map((postId) => ({ body: 'many', postId, authorId: bob.id }));
