@@ -52,8 +52,11 @@ export async function findGuardedMany(s: WriteSession, model: DmmfModel, guard: 
 /**
  * The condition a write outside a transaction carries (see `needsTransaction`):
  * the row as read, still matching the client's where and the rules when the
- * statement runs. Inside a transaction the lock (PostgreSQL) or the single
- * writer (SQLite) already guarantees it.
+ * statement runs (`UPDATE ... WHERE ... RETURNING`, one statement as before:
+ * a single-row update without hooks stays at read, rule read, write, where
+ * taking the transaction to lock would add the lock and COMMIT). Inside a
+ * transaction the lock (PostgreSQL) or the single writer (SQLite) already
+ * guarantees it.
  */
 export function writeGuard(s: WriteSession, model: DmmfModel, existing: Row, where: Where, allowed: Where | null): Where {
   return and(keyWhere(model, existing), where, s.policy(model).read(s.ctx), allowed);

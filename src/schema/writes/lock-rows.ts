@@ -25,7 +25,15 @@ function fieldOf(model: DmmfModel, name: string): DmmfField {
  * transaction at a time.
  */
 export async function lockRows(s: WriteSession, model: DmmfModel, keys: Row[]): Promise<void> {
-  if (!s.locks || keys.length === 0) return;
+  if (!s.locks) return;
+  // Statements take at most 65,535 parameters; callers pass keys in key order, so chunks keep the lock order.
+  for (let i = 0; i < keys.length; i += LOCK_CHUNK) await lockChunk(s, model, keys.slice(i, i + LOCK_CHUNK));
+}
+
+/** Keys locked per statement. */
+const LOCK_CHUNK = 5_000;
+
+async function lockChunk(s: WriteSession, model: DmmfModel, keys: Row[]): Promise<void> {
   const fields = Object.keys(keys[0]).map((name) => fieldOf(model, name));
   const values: unknown[] = [];
   const tuples = keys.map((key) => {
