@@ -45,6 +45,7 @@ function modelPolicy(rules: ModelRules | undefined, managed: ManagedFields = {})
       const rule = r.fields?.[field]?.write;
       return isAdmin(ctx.viewer) || rule === undefined || evaluate(rule, ctx) !== null;
     },
+    hasWriteRule: (field) => r.fields?.[field]?.write !== undefined,
   };
 }
 

@@ -30,6 +30,12 @@ export interface ModelPolicy {
   readField(ctx: Context, field: string): Where | null;
   /** Whether the viewer may set `field`. */
   writeField(ctx: Context, field: string): boolean;
+  /**
+   * Whether the rules give `field` a write rule of its own: then it decides
+   * who may change a field preset on create (the row's owner) on update.
+   * Absent: no field has one.
+   */
+  hasWriteRule?(field: string): boolean;
 }
 
 /** Answers the policy of any model. */

@@ -70,10 +70,10 @@ describe.each(providers)('errors on %s', (provider) => {
       }
     });
 
-    it('answers a foreign key to a missing row with BAD_USER_INPUT', async () => {
+    it('answers a foreign key to a missing row with NOT_FOUND, like a connect (checked before the write)', async () => {
       const res = await gql('mutation { createPost(data: { slug: "fk", title: "x", authorId: 999999 }) { id } }');
-      expect(codes(res)).toEqual(['BAD_USER_INPUT']);
-      expect(res.errors![0].message).toBe('A related record referenced by Post does not exist');
+      expect(codes(res)).toEqual(['NOT_FOUND']);
+      expect(res.errors![0].message).toBe('User not found');
     });
 
     it('answers a value out of its column range with BAD_USER_INPUT', async () => {

@@ -10,7 +10,7 @@ import { omitUnselected, type Query } from '../omit-unselected.ts';
 import { createManyRows } from '../writes/create-many.ts';
 import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from '../writes/row-writes.ts';
 import { needsTransaction, runWrite } from '../writes/run-write.ts';
-import { keyWhere, plainUnique } from '../writes/write-session.ts';
+import { keyWhere, plainUnique, type WriteSession } from '../writes/write-session.ts';
 import { secureWhere } from '../secure/secure-args.ts';
 import { checkWriteArgs } from '../secure/check-write-args.ts';
 import { checkUnique, checkWhere } from '../secure/unreadable-fields.ts';
@@ -41,18 +41,35 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
     access: (ctx: Context) => ops.some((op) => policy[op](ctx) !== null),
   });
 
+  const hasAfterHook = (operations: ('create' | 'update')[]) => operations.some((op) => gen.hooks.hasAfter(model.name, op));
+
   /**
-   * Reads a written row back with the selection of the mutation's result. The
-   * written row already holds every scalar: with no relation in the
-   * selection, no read rule and no after-hook that could change the row, it
-   * is the answer and the read is skipped.
+   * The answer to a create, update or upsert, settled inside the write,
+   * before it commits: the viewer must be able to read the written row, or
+   * the whole write rolls back. The written row holds every scalar; with
+   * relations in the selection the row is read here with them, in the same
+   * transaction — unless an after-hook may still change it once committed:
+   * then only its visibility is checked here and {@link readBack} reads it.
    */
-  const readBack = async (ctx: Context, query: Query, info: GraphQLResolveInfo, row: Row, operations: ('create' | 'update')[]) => {
-    const read = gen.policy(model.name).read(ctx);
+  const answer = async (s: WriteSession, query: Query, info: GraphQLResolveInfo, row: Row, operations: ('create' | 'update')[]) => {
     const scalarsOnly = !('include' in query) && !('select' in query);
-    if (read && Object.keys(read).length === 0 && scalarsOnly && !operations.some((op) => gen.hooks.hasAfter(model.name, op))) return row;
-    const shown = read && (await ctx.prisma[delegateName(model.name)].findFirst({ ...omitUnselected(gen.datamodel, model, query, info), where: and(keyWhere(model, row), read) }));
+    if (scalarsOnly || hasAfterHook(operations)) {
+      await s.requireReadable(model, row);
+      return row;
+    }
+    const read = s.policy(model).read(s.ctx);
+    const shown = read && (await s.delegate(model).findFirst({ ...omitUnselected(gen.datamodel, model, query, info), where: and(keyWhere(model, row), read) }));
     if (!shown) throw new AppError('FORBIDDEN', `The ${model.name} was written but is not readable by you`);
+    return shown;
+  };
+
+  /** After the commit: a row an after-hook may have changed is read again with the selection of the mutation's result. */
+  const readBack = async (ctx: Context, query: Query, info: GraphQLResolveInfo, row: Row, operations: ('create' | 'update')[]) => {
+    if (!hasAfterHook(operations)) return row;
+    const read = gen.policy(model.name).read(ctx);
+    const shown = read && (await ctx.prisma[delegateName(model.name)].findFirst({ ...omitUnselected(gen.datamodel, model, query, info), where: and(keyWhere(model, row), read) }));
+    // The row was readable when it committed: only a writer since (the after-hook, another request) can have hidden or removed it.
+    if (!shown) throw new AppError('NOT_FOUND', `${model.name} not found`);
     return shown;
   };
 
@@ -65,7 +82,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
         checkWriteArgs(gen, ctx, model, args.data);
         const data = registry.toPrisma(args.data, create) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'create', data });
-        const row = await runWrite(gen, ctx, (s) => createRow(s, model, data), atomic);
+        const row = await runWrite(gen, ctx, async (s) => answer(s, query, info, await createRow(s, model, data), ['create']), atomic);
         return readBack(ctx, query, info, row, ['create']);
       },
     }),
@@ -88,7 +105,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
         checkWriteArgs(gen, ctx, model, args.data);
         const data = registry.toPrisma(args.data, update) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'update', data });
-        const row = await runWrite(gen, ctx, (s) => updateRow(s, model, unique(args), data), atomic);
+        const row = await runWrite(gen, ctx, async (s) => answer(s, query, info, await updateRow(s, model, unique(args), data), ['update']), atomic);
         return readBack(ctx, query, info, row, ['update']);
       },
     }),
@@ -116,9 +133,10 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
         const row = await runWrite(gen, ctx, async (s) => {
           const read = s.policy(model).read(ctx);
           const exists = read && (await s.delegate(model).findFirst({ where: and(unique(args), read), select: { [Object.keys(s.scalarSelect(model))[0]]: true } }));
-          return exists
-            ? updateRow(s, model, unique(args), registry.toPrisma(args.update, update) as Row)
-            : createRow(s, model, registry.toPrisma(args.create, create) as Row);
+          const row = exists
+            ? await updateRow(s, model, unique(args), registry.toPrisma(args.update, update) as Row)
+            : await createRow(s, model, registry.toPrisma(args.create, create) as Row);
+          return answer(s, query, info, row, ['create', 'update']);
         });
         return readBack(ctx, query, info, row, ['create', 'update']);
       },
@@ -134,7 +152,8 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
           const read = s.policy(model).read(ctx);
           const shown = read && (await s.delegate(model).findFirst({ ...query, where: and(unique(args), read) }));
           if (!shown) throw new AppError('NOT_FOUND', `${model.name} not found`);
-          await deleteRow(s, model, keyWhere(model, shown));
+          // The client's where is checked again when the row is deleted, with the rules (see deleteRow).
+          await deleteRow(s, model, { ...unique(args), ...keyWhere(model, shown) });
           return shown;
         }, needsTransaction(gen, ctx, { model, operation: 'delete' }));
       },

@@ -3,7 +3,8 @@ import { and, type Where } from '../../permissions/policy.ts';
 import type { RelationShape } from './relation-shape.ts';
 import { pointAt, pointNowhere } from './relation-shape.ts';
 import { columnsOnly, createRow, deleteManyRows, deleteRow, jsonSafe, updateManyRows, updateRow } from './row-writes.ts';
-import { findVisibleRows, pickMatching, requireAllMatch, rowsWhere } from './visible-rows.ts';
+import { rowsWhere } from './guarded-rows.ts';
+import { findVisibleRows, pickMatching, requireAllMatch } from './visible-rows.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import type { Context } from '../../context.ts';
 import type { RowWriter, WriteFn, WriteOptions } from '../../hooks/row-writer.ts';
-import type { DmmfModel } from '../dmmf.ts';
 import type { Generator } from '../generator.ts';
 import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from './row-writes.ts';
+import { lockRows } from './lock-rows.ts';
 import { runWrite } from './run-write.ts';
 import { plainUnique, type WriteSession } from './write-session.ts';
 
@@ -20,7 +20,7 @@ export function createRowWriter(s: WriteSession): RowWriter {
     async lock(name, where, options) {
       const m = model(name);
       const unique = plainUnique(m, where as never);
-      if (s.datamodel.provider === 'postgresql') await lockRow(s, m, unique);
+      await lockRows(s, m, [unique]);
       return session(options).findVisible(m, unique) as Promise<any>;
     },
     create: (name, data, options) => createRow(session(options), model(name), data) as Promise<any>,
@@ -29,22 +29,6 @@ export function createRowWriter(s: WriteSession): RowWriter {
     updateMany: (name, where, data, options) => updateManyRows(session(options), model(name), (where ?? {}) as never, data),
     deleteMany: (name, where, options) => deleteManyRows(session(options), model(name), (where ?? {}) as never),
   };
-}
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-/** `SELECT ... FOR UPDATE` on the row matching plain column values (PostgreSQL). */
-async function lockRow(s: WriteSession, model: DmmfModel, where: Record<string, unknown>): Promise<void> {
-  const columns = Object.entries(where).map(([field, value]) => {
-    const f = model.fields.find((candidate) => candidate.name === field);
-    if (!f || f.kind === 'object' || (value !== null && typeof value === 'object' && !(value instanceof Date))) {
-      throw new Error(`lock(${model.name}) takes a unique key of plain column values`);
-    }
-    return [(f as { dbName?: string | null }).dbName ?? f.name, value] as const;
-  });
-  const table = (model as { dbName?: string | null }).dbName ?? model.name;
-  const conditions = columns.map(([column], i) => `${quote(column)} = $${i + 1}`).join(' AND ');
-  await s.tx.$queryRawUnsafe(`SELECT 1 FROM ${quote(table)} WHERE ${conditions} FOR UPDATE`, ...columns.map(([, value]) => value));
 }
 
 /**

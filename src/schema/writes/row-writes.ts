@@ -4,59 +4,18 @@ import type { DmmfModel } from '../dmmf.ts';
 import { idFields, idWhere } from '../dmmf.ts';
 import { readCascade } from './cascade.ts';
 import { applyChildren } from './children.ts';
+import { requireTargets } from './foreign-keys.ts';
+import { findGuarded, findGuardedMany, lostRace, rowsWhere, writeGuard } from './guarded-rows.ts';
 import { manyToManyData } from './many-to-many.ts';
-import { type RelationShape, pointAt, pointNowhere, relationShape } from './relation-shape.ts';
+import { type RelationShape, pointAt, pointNowhere } from './relation-shape.ts';
+import { columnsOnly, guardFields, ownerFields, pick, split } from './write-data.ts';
 import { assertRequired } from './required-fields.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;
 type Data = Record<string, any>;
 
-interface SplitData {
-  scalars: Data;
-  relations: [RelationShape, Data][];
-}
-
-/** Separates column values from nested relation operations. */
-function split(s: WriteSession, model: DmmfModel, data: Data): SplitData {
-  const scalars: Data = {};
-  const relations: [RelationShape, Data][] = [];
-  for (const [key, value] of Object.entries(data)) {
-    if (value === undefined) continue;
-    const field = model.fields.find((f) => f.name === key);
-    if (!field) throw new AppError('BAD_USER_INPUT', `Unknown field ${model.name}.${key}`);
-    if (field.kind === 'object') relations.push([relationShape(s.datamodel, model, field), value]);
-    else scalars[key] = value;
-  }
-  return { scalars, relations };
-}
-
-/**
- * Field rules and presets: a client may neither set a field it may not write
- * nor a field the session presets (directly or through its relation).
- */
-function guardFields(s: WriteSession, model: DmmfModel, parts: SplitData, preset: Data): void {
-  const policy = s.policy(model);
-  const touched = [...Object.keys(parts.scalars)];
-  for (const [shape] of parts.relations) touched.push(shape.field.name, ...(shape.kind === 'owning' ? shape.from : []));
-  for (const field of touched) {
-    if (field in preset || !policy.writeField(s.ctx, field)) {
-      throw new AppError('FORBIDDEN', `Not allowed to set ${model.name}.${field}`, { field });
-    }
-  }
-}
-
-/** The values of `keys` in `input`: forced and preset columns as the hooks left them (hooks are trusted code). */
-function pick(input: Data, keys: Data): Data {
-  return Object.fromEntries(Object.keys(keys).filter((k) => k in input).map((k) => [k, input[k]]));
-}
-
-/** The column values of hook-returned data where only columns can be written (batch updates, relinks). */
-export function columnsOnly(s: WriteSession, model: DmmfModel, data: Data): Data {
-  const parts = split(s, model, data);
-  if (parts.relations.length) throw new Error(`Hooks of ${model.name} may only set column values here, not ${parts.relations.map(([r]) => r.field.name).join(', ')}`);
-  return parts.scalars;
-}
+export { columnsOnly } from './write-data.ts';
 
 /** Resolves a nested to-one operation on the owning side to foreign-key values. */
 async function resolveOwning(s: WriteSession, shape: RelationShape, ops: Data, current: Row | undefined): Promise<{ fks: Data; after?: () => Promise<void> }> {
@@ -101,13 +60,16 @@ export async function createRow(s: WriteSession, model: DmmfModel, data: Data, f
 /**
  * {@link createRow}, optionally skipping a row that would violate a unique
  * constraint (PostgreSQL `ON CONFLICT DO NOTHING`): then returns undefined.
+ * `targetsChecked`: the caller checked the foreign keys in `data` already
+ * (a createMany checks all its rows at once).
  */
-export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, forced: Data, skipDuplicates: boolean): Promise<Row | undefined> {
+export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, forced: Data, skipDuplicates: boolean, targetsChecked = false): Promise<Row | undefined> {
   const policy = s.policy(model);
   const check = policy.create(s.ctx);
   if (check === null) throw s.denied(model, 'create');
   const preset = policy.preset(s.ctx, 'create');
   guardFields(s, model, split(s, model, data), preset);
+  if (!targetsChecked) await requireTargets(s, model, [data]);
   const input = (await s.before(model, 'create', { ...data, ...forced, ...preset })) ?? {};
   const parts = split(s, model, input);
   const values: Data = { ...parts.scalars };
@@ -131,13 +93,19 @@ export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, f
   return row;
 }
 
-/** Updates the one visible row matching `where`, and everything nested in the update. */
+/**
+ * Updates the one visible, updatable row matching `where`, and everything
+ * nested in the update. The guards hold when the row is written: in a
+ * transaction the row is locked (PostgreSQL) before it is read and checked;
+ * without one the UPDATE itself carries them (see `writeGuard`).
+ */
 export async function updateRow(s: WriteSession, model: DmmfModel, where: Where, data: Data): Promise<Row> {
   const policy = s.policy(model);
-  const existing = await s.findVisible(model, where);
-  await s.requireMatch(model, existing, policy.update(s.ctx), 'update');
+  const allowed = policy.update(s.ctx);
+  const existing = await findGuarded(s, model, where, allowed, 'update');
   const preset = policy.preset(s.ctx, 'update');
-  guardFields(s, model, split(s, model, data), preset);
+  guardFields(s, model, split(s, model, data), preset, ownerFields(s, model));
+  await requireTargets(s, model, [data], existing);
   const input = (await s.before(model, 'update', { ...data, ...preset }, existing)) ?? {};
   const parts = split(s, model, input);
   const values: Data = { ...parts.scalars };
@@ -156,37 +124,41 @@ export async function updateRow(s: WriteSession, model: DmmfModel, where: Where,
   }
   Object.assign(values, pick(input, preset));
   let row = existing;
-  if (Object.keys(values).length || Object.keys(relationData).length) {
+  if (Object.keys(relationData).length || (s.atomic && Object.keys(values).length)) {
     row = await s.delegate(model).update({ where: idWhere(model, existing), data: { ...values, ...relationData }, select: s.scalarSelect(model) });
-    s.record(model, 'UPDATED', row, existing);
+  } else if (Object.keys(values).length) {
+    const written: Row[] = await s.delegate(model).updateManyAndReturn({ where: writeGuard(s, model, existing, where, allowed), data: values, select: s.scalarSelect(model) });
+    row = written[0] ?? (await lostRace(s, model, where, allowed, 'update'));
   }
+  if (row !== existing) s.record(model, 'UPDATED', row, existing);
   for (const [shape, ops] of parts.relations) if (shape.kind === 'children') await applyChildren(s, shape, row, ops);
   await s.requireMatch(model, row, policy.updateCheck(s.ctx), 'update');
   for (const after of afterwards) await after();
   return row;
 }
 
-/** Deletes the one visible row matching `where`; returns it as it was. */
+/** Deletes the one visible, deletable row matching `where`; returns it as it was. Guarded like {@link updateRow}. */
 export async function deleteRow(s: WriteSession, model: DmmfModel, where: Where): Promise<Row> {
-  const existing = await s.findVisible(model, where);
-  await s.requireMatch(model, existing, s.policy(model).delete(s.ctx), 'delete');
+  const allowed = s.policy(model).delete(s.ctx);
+  const existing = await findGuarded(s, model, where, allowed, 'delete');
   await s.before(model, 'delete', undefined, existing);
   const recordCascade = await readCascade(s, model, [existing]);
-  await s.delegate(model).delete({ where: idWhere(model, existing), select: s.scalarSelect(model) });
+  if (s.atomic) {
+    await s.delegate(model).delete({ where: idWhere(model, existing), select: s.scalarSelect(model) });
+  } else {
+    const { count } = await s.delegate(model).deleteMany({ where: writeGuard(s, model, existing, where, allowed) });
+    if (count === 0) await lostRace(s, model, where, allowed, 'delete');
+  }
   s.record(model, 'DELETED', existing);
   recordCascade();
   return existing;
 }
 
-/** Primary-key order: the rows of a batch write (and their hooks) come in a stable order. */
-const keyOrder = (model: DmmfModel) => idFields(model).map((f) => ({ [f]: 'asc' }));
-
-/** The where matching exactly these rows by primary key. */
-function rowsWhere(model: DmmfModel, rows: Row[]): Where {
-  return { OR: rows.map((row) => keyWhere(model, row)) };
-}
-
-/** Updates every visible, updatable row matching `where`; one statement for the rows, one to read them back. */
+/**
+ * Updates every visible, updatable row matching `where`: one statement for
+ * the rows, one to read them back. In a PostgreSQL transaction the rows are
+ * locked and checked again under the lock (see `findGuardedMany`).
+ */
 export async function updateManyRows(s: WriteSession, model: DmmfModel, where: Where, data: Data): Promise<number> {
   const policy = s.policy(model);
   const read = policy.read(s.ctx);
@@ -194,8 +166,9 @@ export async function updateManyRows(s: WriteSession, model: DmmfModel, where: W
   if (read === null || allowed === null) throw s.denied(model, 'update');
   const preset = policy.preset(s.ctx, 'update');
   const parts = split(s, model, data);
-  guardFields(s, model, parts, preset);
-  const before: Row[] = await s.delegate(model).findMany({ where: and(where, read, allowed), select: s.scalarSelect(model), orderBy: keyOrder(model) });
+  guardFields(s, model, parts, preset, ownerFields(s, model));
+  await requireTargets(s, model, [parts.scalars]);
+  const before = await findGuardedMany(s, model, and(where, read, allowed));
   if (before.length === 0) return 0;
   if (s.gen.hooks.hasBefore(model.name, 'update')) {
     // Each row's hooks may change its own data: one statement per row.
@@ -217,13 +190,13 @@ export async function updateManyRows(s: WriteSession, model: DmmfModel, where: W
   return after.length;
 }
 
-/** Deletes every visible, deletable row matching `where`. */
+/** Deletes every visible, deletable row matching `where`, locked and checked again like {@link updateManyRows}. */
 export async function deleteManyRows(s: WriteSession, model: DmmfModel, where: Where): Promise<number> {
   const policy = s.policy(model);
   const read = policy.read(s.ctx);
   const allowed = policy.delete(s.ctx);
   if (read === null || allowed === null) throw s.denied(model, 'delete');
-  const rows: Row[] = await s.delegate(model).findMany({ where: and(where, read, allowed), select: s.scalarSelect(model), orderBy: keyOrder(model) });
+  const rows = await findGuardedMany(s, model, and(where, read, allowed));
   if (rows.length === 0) return 0;
   for (const row of rows) await s.before(model, 'delete', undefined, row);
   const recordCascade = await readCascade(s, model, rows);

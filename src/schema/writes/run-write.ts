@@ -22,9 +22,12 @@ export interface SingleWrite {
  * when its only write is one statement and nothing could have to be rolled
  * back after it: no nested relation writes, no before-hooks (they may write
  * rows), no triggers (their outbox rows commit with the change), no rule
- * checked on the row after it is written, and no delete the database
- * cascades (its dependent rows are read first). Its reads (visibility, rules) run
- * before the write either way, as inside a READ COMMITTED transaction.
+ * checked on the row after it is written (a create rule `where`,
+ * `check.update`, or a read rule the written row must pass), and no delete
+ * the database cascades (its dependent rows are read first). Its reads
+ * (visibility, rules, foreign-key targets) run before the write, and the
+ * write statement carries the row's guards itself (see `writeGuard`), so
+ * they still hold when it runs.
  */
 export function needsTransaction(gen: Generator, ctx: Context, { model, operation, data }: SingleWrite): boolean {
   if (gen.hooks.hasBefore(model.name, operation) || gen.hooks.hasTriggers(model.name, operation)) return true;
@@ -34,7 +37,10 @@ export function needsTransaction(gen: Generator, ctx: Context, { model, operatio
   if (data && Object.entries(data).some(([key, value]) => value !== undefined && relations.has(key))) return true;
   const policy = gen.policy(model.name);
   const after = operation === 'create' ? policy.create(ctx) : operation === 'update' ? policy.updateCheck(ctx) : {};
-  return after !== null && Object.keys(after).length > 0;
+  if (after !== null && Object.keys(after).length > 0) return true;
+  // The written row must be readable, checked before the commit: that cannot fail only where the viewer reads every row.
+  const read = policy.read(ctx);
+  return operation !== 'delete' && !(read && Object.keys(read).length === 0);
 }
 
 /**
@@ -49,7 +55,7 @@ export async function runWrite<T>(gen: Generator, ctx: Context, work: (session: 
   let session!: WriteSession;
   let outboxRows = 0;
   const unit = async (tx: Context['prisma']) => {
-    session = new WriteSession(gen, ctx, tx);
+    session = new WriteSession(gen, ctx, tx, false, { atomic });
     const value = await work(session);
     outboxRows = await gen.hooks.beforeCommit({ changes: session.changes, tx });
     return value;

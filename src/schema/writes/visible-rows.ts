@@ -2,6 +2,8 @@ import { AppError } from '../../errors.ts';
 import { and, type Where } from '../../permissions/policy.ts';
 import type { DmmfModel } from '../dmmf.ts';
 import { idFields } from '../dmmf.ts';
+import { rowsWhere } from './guarded-rows.ts';
+import { lockRows } from './lock-rows.ts';
 import { keyWhere, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;
@@ -43,19 +45,19 @@ export async function findVisibleRows(s: WriteSession, model: DmmfModel, uniques
   });
 }
 
-/** The where matching exactly `rows` by primary key. */
-export function rowsWhere(model: DmmfModel, rows: Row[]): Where {
-  return { OR: rows.map((row) => keyWhere(model, row)) };
-}
-
 /**
- * Throws FORBIDDEN (UNAUTHENTICATED when anonymous) unless every row also
- * matches `allowed`: one statement for all of them, none when the rule
- * allows every row.
+ * Throws FORBIDDEN (UNAUTHENTICATED when anonymous) unless every row is
+ * still readable and matches `allowed`: one statement for all of them, none
+ * when the rules allow every row. In a PostgreSQL transaction the rows are
+ * locked first, so the rules still hold when the write that follows runs.
  */
 export async function requireAllMatch(s: WriteSession, model: DmmfModel, rows: Row[], allowed: Where | null, operation: string): Promise<void> {
-  if (allowed === null) throw s.denied(model, operation);
-  if (rows.length === 0 || Object.keys(allowed).length === 0) return;
+  const read = s.policy(model).read(s.ctx);
+  if (allowed === null || read === null) throw s.denied(model, operation);
+  if (rows.length === 0) return;
+  await lockRows(s, model, rows.map((row) => keyWhere(model, row)));
+  allowed = and(read, allowed);
+  if (Object.keys(allowed).length === 0) return;
   const ids = idFields(model);
   const passing: Row[] = await s.delegate(model).findMany({ where: and(rowsWhere(model, rows), allowed), select: Object.fromEntries(ids.map((f) => [f, true])) });
   if (!rows.every((row) => passing.some((p) => matches(p, keyWhere(model, row))))) throw s.denied(model, operation);

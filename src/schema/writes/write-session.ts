@@ -15,6 +15,8 @@ const MAX_HOOK_DEPTH = 16;
 interface SessionState {
   changes: ChangeEvent[];
   hookDepth: number;
+  /** The work runs in one interactive transaction (see `runWrite`). */
+  atomic: boolean;
 }
 
 /**
@@ -30,9 +32,19 @@ export class WriteSession {
     readonly tx: PrismaLike,
     /** Rules are skipped (server code writing on its own authority); hooks and events still apply. */
     readonly trusted = false,
-    state?: SessionState,
+    state?: Partial<SessionState>,
   ) {
-    this.state = state ?? { changes: [], hookDepth: 0 };
+    this.state = { changes: [], hookDepth: 0, atomic: true, ...state };
+  }
+
+  /** Whether rows read for a write are locked until it commits (PostgreSQL, inside the transaction; see `lockRows`). */
+  get locks(): boolean {
+    return this.state.atomic && this.gen.datamodel.provider === 'postgresql';
+  }
+
+  /** Whether the work runs in one transaction; without one, each write must carry its own guards (see `updateRow`). */
+  get atomic(): boolean {
+    return this.state.atomic;
   }
 
   /** Row changes recorded so far, in write order. */
@@ -100,6 +112,18 @@ export class WriteSession {
     const row = read && (await this.delegate(model).findFirst({ where: { AND: [where, read] }, select: this.scalarSelect(model) }));
     if (!row) throw new AppError('NOT_FOUND', `${model.name} not found`);
     return row;
+  }
+
+  /**
+   * Throws FORBIDDEN unless the viewer may read the row just written. Runs
+   * inside the write, before the commit, so a refused write leaves nothing
+   * behind (see `needsTransaction`).
+   */
+  async requireReadable(model: DmmfModel, row: Record<string, unknown>): Promise<void> {
+    const read = this.policy(model).read(this.ctx);
+    if (read && Object.keys(read).length === 0) return;
+    const match = read && (await this.delegate(model).findFirst({ where: { AND: [keyWhere(model, row), read] }, select: { [idFields(model)[0]]: true } }));
+    if (!match) throw new AppError('FORBIDDEN', `The ${model.name} was written but is not readable by you`);
   }
 
   /** Throws FORBIDDEN unless the row also matches `allowed`. */
