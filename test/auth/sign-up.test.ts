@@ -76,6 +76,8 @@ describe.each(providers)('sign-up, verification and roles on %s', (provider) => 
     await t.gql('mutation($t: String!) { verifyEmail(token: $t) { token } }', { t: link });
     const rows = await t.prisma.strataOutbox.findMany();
     expect(rows.map((r: { trigger: string; payload: string }) => [r.trigger, JSON.parse(r.payload).row.email])).toEqual([['welcomeUser', 'welcome@example.com']]);
+    // The password hash (`/// @omit`) never leaves in a trigger payload (webhooks send payloads out).
+    expect(rows[0].payload).not.toMatch(/passwordHash|argon2/);
   });
 
   it('gives the viewer the role from the user row; isAdmin holds for ADMIN users only', async () => {

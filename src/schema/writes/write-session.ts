@@ -4,7 +4,7 @@ import type { HookOperation } from '../../hooks/define-hooks.ts';
 import { allowAll, type ModelPolicy, type Where } from '../../permissions/policy.ts';
 import type { ChangeEvent } from '../../realtime/change-event.ts';
 import type { Datamodel, DmmfModel } from '../dmmf.ts';
-import { delegateName, idFields, scalarFields } from '../dmmf.ts';
+import { delegateName, idFields, isOmitted, scalarFields } from '../dmmf.ts';
 import type { Generator } from '../generator.ts';
 import { createRowWriter } from './row-writer.ts';
 
@@ -94,7 +94,9 @@ export class WriteSession {
   /** Records a change to publish after the commit; `cascade` marks what the database did on its own (see `readCascade`). */
   record(model: DmmfModel, kind: ChangeEvent['kind'], row: Record<string, unknown>, previous?: Record<string, unknown>, cascade = false): void {
     const key = Object.fromEntries(idFields(model).map((f) => [f, row[f]]));
-    this.changes.push({ model: model.name, kind, key, row, ...(previous ? { previous } : {}), ...(cascade ? { cascade } : {}) });
+    // Columns the API never shows (`/// @omit`, a password hash) never leave in events, trigger payloads or Redis.
+    const shown = (r: Record<string, unknown>) => withoutOmitted(model, r);
+    this.changes.push({ model: model.name, kind, key, row: shown(row), ...(previous ? { previous: shown(previous) } : {}), ...(cascade ? { cascade } : {}) });
   }
 
   /** An operation the viewer may not perform at all: UNAUTHENTICATED when anonymous, else FORBIDDEN. */
@@ -133,6 +135,15 @@ export class WriteSession {
     const match = await this.delegate(model).findFirst({ where: { AND: [keyWhere(model, row), allowed] }, select: { [idFields(model)[0]]: true } });
     if (!match) throw this.denied(model, operation);
   }
+}
+
+/** `row` without the columns the API never shows; the same object when the model has none. */
+function withoutOmitted(model: DmmfModel, row: Record<string, unknown>): Record<string, unknown> {
+  const omitted = model.fields.filter(isOmitted);
+  if (omitted.length === 0) return row;
+  const copy = { ...row };
+  for (const field of omitted) delete copy[field.name];
+  return copy;
 }
 
 /** A plain where matching a row by its primary key columns. */
