@@ -12,6 +12,7 @@ import type { Functions } from '../functions/create-functions.ts';
 import { createMaskError } from './mask-error.ts';
 import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { renderGraphiQLPage, useGraphiQLAssets } from './plugins/use-graphiql.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
 import { useSessionCheck } from './plugins/use-session-check.ts';
@@ -44,6 +45,7 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
     schema,
     graphqlEndpoint: config.graphqlPath,
     graphiql: config.graphiql ? { title: 'Strata', shouldPersistHeaders: true } : false,
+    renderGraphiQL: renderGraphiQLPage,
     landingPage: false,
     logging: log.child({ component: 'yoga' }),
     // useBodyLimit below enforces it without piping every body through a stream.
@@ -61,6 +63,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
     plugins: [
       // Health probes answer before any GraphQL work and need no CSRF header.
       useHealth(prisma),
+      // GraphiQL's files, from npm (no CDN): static GETs, like the page itself needing no CSRF header.
+      ...(config.graphiql ? [useGraphiQLAssets()] : []),
       // OAuth redirects are top-level GET navigations (no CSRF header possible); also sets queued session cookies.
       ...(auth ? [useAuth(auth)] : []),
       // /functions/* and /rest/* are plain HTTP (CSRF below guards only GraphQL parsing): they check cookie requests for a preflight themselves.
