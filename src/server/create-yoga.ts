@@ -63,8 +63,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
     plugins: [
       // Health probes answer before any GraphQL work and need no CSRF header.
       useHealth(prisma),
-      // GraphiQL's files, from npm (no CDN): static GETs, like the page itself needing no CSRF header.
-      ...(config.graphiql ? [useGraphiQLAssets()] : []),
+      // GraphiQL's files, from npm (no CDN), and / leading to it: static GETs, like the page itself needing no CSRF header.
+      ...(config.graphiql ? [useGraphiQLAssets(config.graphqlPath)] : []),
       // OAuth redirects are top-level GET navigations (no CSRF header possible); also sets queued session cookies.
       ...(auth ? [useAuth(auth)] : []),
       // /functions/* and /rest/* are plain HTTP (CSRF below guards only GraphQL parsing): they check cookie requests for a preflight themselves.

@@ -63,6 +63,13 @@ describe('pages and their files over HTTP', () => {
     expect(post.status).toBe(405);
   });
 
+  it('sends a browser opening / on to GraphiQL', async () => {
+    const root = await get(dev, '/', { accept: 'text/html,application/xhtml+xml' });
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/graphql']);
+    expect((await get(dev, '/')).status).toBe(404);
+    expect((await get(production, '/', { accept: 'text/html' })).status).toBe(404);
+  });
+
   it('serves neither GraphiQL nor its files in production', async () => {
     expect(await (await get(production, '/graphql', { accept: 'text/html' })).text()).not.toMatch(/graphiql/i);
     expect((await get(production, `${graphiqlAssetsPath}graphiql.js`)).status).toBe(404);
@@ -136,6 +143,20 @@ async function waitForText(page: Page, selector: string, pattern: RegExp, timeou
   return textOf(page, selector);
 }
 
+/** Replaces the text of the Monaco editor whose model URI ends with `uriSuffix`, typing as a user would (select all, type). */
+async function typeInto(page: Page, uriSuffix: string, text: string): Promise<void> {
+  const selector = `.monaco-editor[data-uri$="${uriSuffix}"]`;
+  await page.waitForSelector(selector, { visible: true, timeout: 30_000 });
+  await page.click(selector);
+  // Typing before the editor has focus would go nowhere (or to another editor).
+  await page.waitForFunction((s) => document.activeElement?.closest('.monaco-editor') === document.querySelector(s), { timeout: 10_000 }, selector);
+  await page.keyboard.down('Control');
+  await page.keyboard.press('KeyA');
+  await page.keyboard.up('Control');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.sendCharacter(text);
+}
+
 /** The visible text of the first element matching `selector`. */
 const textOf = (page: Page, selector: string) => page.$eval(selector, (element) => (element as HTMLElement).innerText.replace(/\u00a0/g, ' '));
 
@@ -192,19 +213,11 @@ describe.skipIf(!runBrowser)('pages Strata serves, in headless Chromium with no 
 
     // A user's email is readable on their own row only: the admin secret, pasted into the header editor, is what shows it.
     await page.click('.graphiql-editor-tools button[data-name="headers"]');
-    await page.click('.monaco-editor[data-uri$="-request-headers.json"]');
-    await page.keyboard.down('Control');
-    await page.keyboard.press('KeyA');
-    await page.keyboard.up('Control');
-    await page.keyboard.sendCharacter(JSON.stringify({ 'x-strata-admin-secret': ADMIN_SECRET }));
+    await typeInto(page, '-request-headers.json', JSON.stringify({ 'x-strata-admin-secret': ADMIN_SECRET }));
     await waitForText(page, '.monaco-editor[data-uri$="-request-headers.json"]', /x-strata-admin-secret/);
 
-    await page.click('.monaco-editor[data-uri$="-operation.graphql"]');
-    await page.keyboard.down('Control');
-    await page.keyboard.press('KeyA');
-    await page.keyboard.up('Control');
-    await page.keyboard.press('Backspace');
-    await page.keyboard.sendCharacter('query Titles { posts { title author { email } } }');
+    await typeInto(page, '-operation.graphql', 'query Titles { posts { title author { email } } }');
+    await waitForText(page, '.monaco-editor[data-uri$="-operation.graphql"]', /query Titles/);
     await page.keyboard.down('Control');
     await page.keyboard.press('Enter');
     await page.keyboard.up('Control');
@@ -218,6 +231,7 @@ describe.skipIf(!runBrowser)('pages Strata serves, in headless Chromium with no 
     await page.reload({ waitUntil: 'load' });
     await page.waitForSelector('.graphiql-editor-tools button[data-name="headers"]', { timeout: 30_000 });
     await page.click('.graphiql-editor-tools button[data-name="headers"]');
+    await page.waitForSelector('.monaco-editor[data-uri$="-request-headers.json"]', { visible: true, timeout: 30_000 });
     await waitForText(page, '.monaco-editor[data-uri$="-request-headers.json"]', /x-strata-admin-secret/);
 
     expect(external).toEqual([]);

@@ -73,10 +73,17 @@ export function renderGraphiQLPage(options: GraphiQLOptions = {}): string {
 `;
 }
 
-/** Serves GraphiQL's files under {@link graphiqlAssetsPath}; add it only where GraphiQL is on. */
-export function useGraphiQLAssets(): Plugin {
+/**
+ * Serves GraphiQL's files under {@link graphiqlAssetsPath}, and sends a
+ * browser opening `/` on to GraphiQL at `graphqlPath`; add it only where
+ * GraphiQL is on.
+ */
+export function useGraphiQLAssets(graphqlPath: string): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
+      if (url.pathname === '/' && request.method === 'GET' && request.headers.get('accept')?.includes('text/html')) {
+        return endResponse(new Response(null, { status: 302, headers: { location: graphqlPath } }));
+      }
       if (!url.pathname.startsWith(graphiqlAssetsPath)) return;
       const asset = (await loadAssets()).get(url.pathname.slice(graphiqlAssetsPath.length));
       endResponse(asset ? assetResponse(request, asset) : new Response('Not found', { status: 404 }));
