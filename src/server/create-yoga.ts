@@ -1,4 +1,3 @@
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -12,6 +11,7 @@ import type { Functions } from '../functions/create-functions.ts';
 import { createMaskError } from './mask-error.ts';
 import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './plugins/use-graphiql.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
@@ -70,7 +70,7 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       // /functions/* and /rest/* are plain HTTP (CSRF below guards only GraphQL parsing): they check cookie requests for a preflight themselves.
       ...(functions ? functions.plugins() : []),
       // Refuse simple cross-site requests (forms, plain GETs) before parsing anything.
-      useCSRFPrevention({ requestHeaders: csrfHeaders }),
+      useCsrfPrevention(csrfHeaders),
       // Streams multipart files to S3 before yoga's parser would buffer them; only preflighted requests, as CSRF prevention demands.
       useUploads({ storage, graphqlPath: config.graphqlPath, preflightHeaders: csrfHeaders }),
       // Bodies over the limit fail before they are parsed; after uploads, which replace multipart bodies.
