@@ -40,6 +40,9 @@ const PRUNE_EVERY_MS = 3_600_000;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** A handler failed after its lease went to another worker: that worker's delivery decides the event's fate. */
+class LeaseLost extends Error {}
+
 /** What admins see of a failure: Strata's own descriptions and AppErrors; other handler errors only in the server log. */
 function publicMessage(error: unknown): string {
   if (error instanceof DeliveryError || error instanceof AppError) return error.message.slice(0, 1000);
@@ -191,6 +194,7 @@ export class DeliveryWorker {
       await this.runHandler(trigger, event, row);
       await store.delivered(row.id, this.clock.now());
     } catch (error) {
+      if (error instanceof LeaseLost) return;
       await this.failed(row, trigger, error).catch((err) => log.error({ err, eventId: row.id }, 'delivery worker: recording a failure failed'));
     }
   }
@@ -199,7 +203,7 @@ export class DeliveryWorker {
     const controller = new AbortController();
     const abort = () => controller.abort();
     this.stopping.signal.addEventListener('abort', abort);
-    const stopRenewing = this.keepLease(row, controller);
+    const lease = this.keepLease(row, controller);
     const timeoutMs = Math.max(1, trigger.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -211,31 +215,36 @@ export class DeliveryWorker {
     try {
       const run = Promise.resolve().then(() => trigger.handler(event, { ...this.options.context(), signal: controller.signal }));
       await Promise.race([run, timeout]);
+    } catch (error) {
+      throw lease.lost ? new LeaseLost('lease lost', { cause: error }) : error;
     } finally {
-      stopRenewing();
+      lease.stop();
       clearTimeout(timer);
       this.stopping.signal.removeEventListener('abort', abort);
     }
   }
 
   /**
-   * Renews `row`'s lease every third of the lease until the returned function
-   * is called. A renewal that finds the lease gone (this worker was frozen
-   * past it and another claimed the event) is logged and aborts the handler's
-   * signal: the event is the other worker's now. A failed renewal is logged
-   * and retried at the next tick; the lease still has two thirds left.
+   * Renews `row`'s lease every third of the lease until `stop()`. A renewal
+   * that finds the lease gone (this worker was frozen past it and another
+   * claimed the event) is logged, sets `lost` and aborts the handler's
+   * signal: the event is the other worker's now, and a failure of this
+   * handler is not recorded on it. A failed renewal is logged and retried at
+   * the next tick; the lease still has two thirds left.
    */
-  private keepLease(row: OutboxRecord, controller: AbortController): () => void {
+  private keepLease(row: OutboxRecord, controller: AbortController): { stop(): void; readonly lost: boolean } {
     const { store, log } = this.options;
     const context = { trigger: row.trigger, eventId: row.id, attempt: row.attempts };
     let stopped = false;
     let renewing = false;
+    let lost = false;
     const renew = async () => {
       renewing = true;
       try {
         const kept = await store.extendLease(row, this.id, new Date(this.clock.now().getTime() + this.leaseMs));
         // After the handler ended the row may be settled already: that is not a lost lease.
         if (kept || stopped) return;
+        lost = true;
         stop();
         log.warn(context, 'trigger delivery lost its lease while the handler ran; another worker may deliver the event again');
         controller.abort();
@@ -250,7 +259,12 @@ export class DeliveryWorker {
       stopped = true;
       clearInterval(timer);
     };
-    return stop;
+    return {
+      stop,
+      get lost() {
+        return lost;
+      },
+    };
   }
 
   private async failed(row: OutboxRecord, trigger: Trigger | undefined, error: unknown): Promise<void> {

@@ -70,9 +70,10 @@ describe('pages and their files over HTTP', () => {
     expect((await get(production, '/', { accept: 'text/html' })).status).toBe(404);
   });
 
-  it('serves neither GraphiQL nor its files in production', async () => {
+  it('serves neither GraphiQL, its files, nor the REST docs in production', async () => {
     expect(await (await get(production, '/graphql', { accept: 'text/html' })).text()).not.toMatch(/graphiql/i);
     expect((await get(production, `${graphiqlAssetsPath}graphiql.js`)).status).toBe(404);
+    expect((await get(production, '/rest/docs')).status).toBe(404);
   });
 
   it('serves the REST docs page and Swagger UI files from this server, also to a browser with cookies', async () => {
