@@ -44,7 +44,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: config.graphqlPath,
-    graphiql: config.graphiql ? { title: 'Strata', shouldPersistHeaders: true } : false,
+    // The title also fills GraphiQL's welcome text ("<title> is an in-browser tool for writing... queries").
+    graphiql: config.graphiql ? { title: 'Strata GraphiQL', shouldPersistHeaders: true } : false,
     renderGraphiQL: renderGraphiQLPage,
     landingPage: false,
     logging: log.child({ component: 'yoga' }),

@@ -200,7 +200,7 @@ describe.skipIf(!runBrowser)('pages Strata serves, in headless Chromium with no 
   it('renders GraphiQL, lists the schema in the docs explorer, runs a typed query with a pasted header, all from this server', async () => {
     const { page, requests, failed, external, errors } = await open(browser, `${server.url}/graphql`);
     await page.waitForSelector('.graphiql-container .graphiql-query-editor .monaco-editor', { timeout: 30_000 });
-    expect(await page.title()).toBe('Strata');
+    expect(await page.title()).toBe('Strata GraphiQL');
 
     await page.click('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]');
     await page.waitForSelector('.graphiql-doc-explorer-root-type a, .graphiql-doc-explorer a.graphiql-doc-explorer-type-name', { timeout: 30_000 });

@@ -94,7 +94,7 @@ export function useRestDocs(basePath: string, title: string): Plugin {
       }
       if (!url.pathname.startsWith(assetsPath)) return;
       const asset = await loadAsset(url.pathname.slice(assetsPath.length));
-      endResponse(asset ? assetResponse(request, asset) : new Response('Not found', { status: 404 }));
+      endResponse(asset ? await assetResponse(request, asset) : new Response('Not found', { status: 404 }));
     },
   };
 }

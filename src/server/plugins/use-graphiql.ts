@@ -86,7 +86,7 @@ export function useGraphiQLAssets(graphqlPath: string): Plugin {
       }
       if (!url.pathname.startsWith(graphiqlAssetsPath)) return;
       const asset = (await loadAssets()).get(url.pathname.slice(graphiqlAssetsPath.length));
-      endResponse(asset ? assetResponse(request, asset) : new Response('Not found', { status: 404 }));
+      endResponse(asset ? await assetResponse(request, asset) : new Response('Not found', { status: 404 }));
     },
   };
 }
