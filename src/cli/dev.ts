@@ -7,6 +7,7 @@ import { pushSchema } from '../engine/migrations.ts';
 import { type App, createApp } from '../server/create-app.ts';
 import { listen, onShutdown } from '../server/listen.ts';
 import { createLogger } from '../server/logger.ts';
+import { devLogDestination } from './dev-log.ts';
 import { attachWebSocket, closeCodes, type WebSocketEndpoint } from '../realtime/ws/attach-websocket.ts';
 import { writeTypesAlias } from '../functions/write-types-alias.ts';
 import { startEmbeddedS3 } from '../storage/embedded-s3.ts';
@@ -20,7 +21,7 @@ import { renderSdl, sdlPath, writeSdl } from './sdl.ts';
  * it again and swap the running API in place (the port stays open).
  */
 export async function devCommand(config: Config, values: CliValues): Promise<number> {
-  const log = createLogger(config);
+  const log = createLogger(config, devLogDestination());
   // No S3 configured: an embedded s3rver on a free port, its objects kept beside the dev database.
   const s3 = config.storage.embedded ? await startEmbeddedS3({ directory: config.storage.embeddedDir, bucket: config.storage.bucket }) : undefined;
   if (s3) config = { ...config, storage: s3.configure(config.storage) };

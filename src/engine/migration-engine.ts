@@ -1,7 +1,8 @@
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import { providerOf } from '../config.ts';
 import { createPgEngineFactory } from './pg-engine-factory.ts';
-import { type EngineHandle, loadSchemaEngineWasm } from './schema-engine.ts';
+import { cancelEngineTimers, type EngineHandle, loadSchemaEngineWasm } from './schema-engine.ts';
 import { createSqliteEngineFactory } from './sqlite-engine-factory.ts';
 
 /** No tables or enums are managed outside Strata. */
@@ -29,6 +30,9 @@ export interface MigrationEngineHandle extends EngineHandle {
 }
 
 const WRITES = ['executeRaw', 'executeScript', 'startTransaction'] as const;
+
+/** Engines opened and not closed yet in this process. */
+let openEngines = 0;
 
 function refuseWrites(adapter: SqlDriverAdapter, onWrite: () => void): SqlDriverAdapter {
   for (const method of WRITES) {
@@ -70,11 +74,20 @@ export async function openMigrationEngine(
     opened.push(adapter);
     return options.readOnly ? refuseWrites(adapter, () => (writeAttempted = true)) : adapter;
   };
-  const engine = await bindings.SchemaEngine.new(
-    { datamodels: [[schema.path, schema.content]] },
-    () => {},
-    bindMigrationAwareSqlAdapterFactory(factory),
-  );
+  const shutdown = async () => {
+    for (const adapter of opened) await adapter.dispose();
+    await release();
+    // The freed engine's timers would only keep the process alive (a CLI would exit a minute late).
+    if (--openEngines === 0) cancelEngineTimers();
+  };
+  openEngines += 1;
+  let engine: SchemaEngine;
+  try {
+    engine = await bindings.SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
+  } catch (error) {
+    await shutdown();
+    throw error;
+  }
   return {
     engine,
     get writeAttempted() {
@@ -82,8 +95,7 @@ export async function openMigrationEngine(
     },
     close: async () => {
       engine.free();
-      for (const adapter of opened) await adapter.dispose();
-      await release();
+      await shutdown();
     },
   };
 }

@@ -52,7 +52,7 @@ export async function migrateDev(options: MigrateDevOptions): Promise<MigrateDev
     throw new MigrationError('UNEXECUTABLE', 'This migration cannot run on the current data; nothing was created:', loss.unexecutable);
   }
   if (loss.warnings.length && !options.acceptDataLoss) {
-    throw new MigrationError('DATA_LOSS', 'This migration would lose data; nothing was created (accept data loss to go on):', loss.warnings);
+    throw new MigrationError('DATA_LOSS', 'This migration would lose data; nothing was created (run `strata migrate dev` again with --accept-data-loss to create it anyway):', loss.warnings);
   }
   const created = migrationFolderName(list, slug);
   writeMigration(list, created, script, schema.provider, loss.warnings);
@@ -120,7 +120,7 @@ export async function pushSchema({ databaseUrl, schema, force = false }: PushSch
       throw new MigrationError('UNEXECUTABLE', 'The schema cannot be pushed to the current data; nothing was changed:', out.unexecutable);
     }
     if (out.warnings.length && !force) {
-      throw new MigrationError('DATA_LOSS', 'Pushing the schema would lose data; nothing was changed (force to go on):', out.warnings);
+      throw new MigrationError('DATA_LOSS', 'Pushing the schema would lose data; nothing was changed (restart `strata dev` with --accept-data-loss to push it anyway):', out.warnings);
     }
     return { executedSteps: out.executedSteps, warnings: out.warnings };
   } finally {

@@ -2,13 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { createPgPool } from './pg-pool.ts';
+import { closePool, createPgPool } from './pg-pool.ts';
+
+/**
+ * An engine connection's error outside a query needs no handling: the pool
+ * drops that connection, and the engine sees errors of its own queries. The
+ * expected one is 57P01 on a shadow database connection still closing when
+ * the database is dropped WITH (FORCE).
+ */
+const ignore = () => {};
 
 /** A small pool whose results the schema engine can read (catalog `"char"` columns as text). */
-const enginePool = (url: string): pg.Pool => createPgPool(url, { max: 2, catalogSafe: true });
+const enginePool = (url: string): pg.Pool => createPgPool(url, { max: 2, catalogSafe: true, onConnectionError: ignore });
 
 async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', ignore);
   await client.connect();
   try {
     await client.query(sql);
@@ -46,7 +55,8 @@ export function createPgEngineFactory(databaseUrl: string): PgEngineFactory {
     const drop = async () => {
       if (!shadows.delete(drop)) return;
       await release();
-      await pool.end();
+      // Closed, not just ended: FORCE would otherwise terminate the backends still finishing.
+      await closePool(pool);
       await adminQuery(databaseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     };
     shadows.add(drop);
@@ -57,7 +67,7 @@ export function createPgEngineFactory(databaseUrl: string): PgEngineFactory {
     factory: Object.assign(new PrismaPg(main), { connectToShadowDb }),
     close: async () => {
       for (const drop of [...shadows]) await drop();
-      await main.end();
+      await closePool(main);
     },
   };
 }

@@ -46,14 +46,52 @@ export interface PgPoolOptions {
    * statements are still parsed only once. @default false
    */
   customPlans?: boolean;
+  /**
+   * Called for a connection's error outside any query: the server ended an
+   * idle connection (a restart, `pg_terminate_backend`, `DROP DATABASE ...
+   * WITH (FORCE)`: 57P01). The pool drops that connection; errors of a query
+   * still reach its caller. Without it such an error is an uncaught
+   * exception: pg emits it on the pool or on the client, which have no
+   * listener. @default none
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** Creates the one pg pool shape Strata uses, for queries and for the schema engine. */
 export function createPgPool(connectionString: string, options: PgPoolOptions = {}): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
     ...(options.catalogSafe ? { Client: CatalogSafeClient } : {}),
     ...(options.customPlans ? { options: '-c plan_cache_mode=force_custom_plan' } : {}),
   });
+  const { onConnectionError } = options;
+  if (onConnectionError) {
+    // The pool listens to idle clients only; a client checked out, or being closed by pool.end(), emits on itself.
+    pool.on('error', onConnectionError);
+    pool.on('connect', (client) => client.on('error', onConnectionError));
+  }
+  return pool;
+}
+
+const CLOSE_WAIT_MS = 5000;
+
+/**
+ * Ends `pool` and resolves once every connection it held has closed (at most
+ * after 5 s). `pool.end()` resolves as soon as it has sent each idle
+ * connection's Terminate, while the server may still be running their
+ * backends: dropping the database right then would terminate them (57P01).
+ */
+export async function closePool(pool: pg.Pool): Promise<void> {
+  let open = pool.totalCount;
+  // The pool emits 'remove' for a client once its socket has closed.
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => --open <= 0 && resolve());
+  });
+  // Bounded: a connection never released or never closed is for DROP ... WITH (FORCE) to end, not a reason to hang.
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+  await Promise.race([Promise.all([pool.end(), closed]), bound]);
+  clearTimeout(timer);
 }

@@ -41,7 +41,7 @@ export interface TriggerOptions<T extends ModelTypes, M extends keyof T & string
   maxAttempts?: number;
   /** Delay between attempts. @default exponential from 1 s, doubling, at most 1 h, ±10% */
   backoff?: Backoff;
-  /** A delivery running longer fails (its `signal` aborts); keep it below the worker's lease. @default 30000 */
+  /** A delivery running longer fails (its `signal` aborts); the worker renews its lease meanwhile. @default 30000 */
   timeoutMs?: number;
 }
 

@@ -22,7 +22,11 @@ export interface DeliveryWorkerOptions {
   id?: string;
   /** Deliveries running at once. @default 4 */
   concurrency?: number;
-  /** How long a claimed event stays this worker's; after that another worker delivers it again. @default 60000 */
+  /**
+   * How long a claimed event stays this worker's unless renewed; a running
+   * handler's lease is renewed every third of it, so only a worker that
+   * stopped (crashed, frozen) lets another deliver the event again. @default 60000
+   */
   leaseMs?: number;
   /** Longest wait between polls when nothing wakes the worker. @default 1000 */
   pollMs?: number;
@@ -35,6 +39,9 @@ export interface DeliveryWorkerOptions {
 const PRUNE_EVERY_MS = 3_600_000;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** A handler failed after its lease went to another worker: that worker's delivery decides the event's fate. */
+class LeaseLost extends Error {}
 
 /** What admins see of a failure: Strata's own descriptions and AppErrors; other handler errors only in the server log. */
 function publicMessage(error: unknown): string {
@@ -50,7 +57,9 @@ function publicMessage(error: unknown): string {
  * the event delivered, or schedules a retry with backoff, or dead-letters it
  * after its last attempt. A worker that dies mid-delivery loses nothing: its
  * lease expires and another worker (or the restarted process) delivers the
- * event again, with the same idempotency key. Handlers run outside requests,
+ * event again, with the same idempotency key. While a handler runs its lease
+ * is renewed, so a slow handler is not started a second time meanwhile.
+ * Handlers run outside requests,
  * so a slow one delays only other deliveries, never an API response.
  */
 export class DeliveryWorker {
@@ -182,20 +191,20 @@ export class DeliveryWorker {
     try {
       if (!trigger) throw new DeliveryError(`no trigger named "${row.trigger}" is loaded`);
       const event: TriggerEvent = { ...JSON.parse(row.payload), id: row.id, idempotencyKey: row.id, trigger: row.trigger, attempt: row.attempts, createdAt: row.createdAt };
-      await this.runHandler(trigger, event, row.leaseUntil!);
+      await this.runHandler(trigger, event, row);
       await store.delivered(row.id, this.clock.now());
     } catch (error) {
+      if (error instanceof LeaseLost) return;
       await this.failed(row, trigger, error).catch((err) => log.error({ err, eventId: row.id }, 'delivery worker: recording a failure failed'));
     }
   }
 
-  private async runHandler(trigger: Trigger, event: TriggerEvent, leaseUntil: Date): Promise<void> {
+  private async runHandler(trigger: Trigger, event: TriggerEvent, row: OutboxRecord): Promise<void> {
     const controller = new AbortController();
     const abort = () => controller.abort();
     this.stopping.signal.addEventListener('abort', abort);
-    // The handler must finish inside its lease, or another worker would start it again meanwhile.
-    const leaseLeft = leaseUntil.getTime() - this.clock.now().getTime();
-    const timeoutMs = Math.max(1, Math.min(trigger.timeoutMs ?? DEFAULT_TIMEOUT_MS, Math.floor(leaseLeft * 0.9)));
+    const lease = this.keepLease(row, controller);
+    const timeoutMs = Math.max(1, trigger.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -206,10 +215,56 @@ export class DeliveryWorker {
     try {
       const run = Promise.resolve().then(() => trigger.handler(event, { ...this.options.context(), signal: controller.signal }));
       await Promise.race([run, timeout]);
+    } catch (error) {
+      throw lease.lost ? new LeaseLost('lease lost', { cause: error }) : error;
     } finally {
+      lease.stop();
       clearTimeout(timer);
       this.stopping.signal.removeEventListener('abort', abort);
     }
+  }
+
+  /**
+   * Renews `row`'s lease every third of the lease until `stop()`. A renewal
+   * that finds the lease gone (this worker was frozen past it and another
+   * claimed the event) is logged, sets `lost` and aborts the handler's
+   * signal: the event is the other worker's now, and a failure of this
+   * handler is not recorded on it. A failed renewal is logged and retried at
+   * the next tick; the lease still has two thirds left.
+   */
+  private keepLease(row: OutboxRecord, controller: AbortController): { stop(): void; readonly lost: boolean } {
+    const { store, log } = this.options;
+    const context = { trigger: row.trigger, eventId: row.id, attempt: row.attempts };
+    let stopped = false;
+    let renewing = false;
+    let lost = false;
+    const renew = async () => {
+      renewing = true;
+      try {
+        const kept = await store.extendLease(row, this.id, new Date(this.clock.now().getTime() + this.leaseMs));
+        // After the handler ended the row may be settled already: that is not a lost lease.
+        if (kept || stopped) return;
+        lost = true;
+        stop();
+        log.warn(context, 'trigger delivery lost its lease while the handler ran; another worker may deliver the event again');
+        controller.abort();
+      } catch (err) {
+        if (!stopped) log.error({ ...context, err }, 'delivery worker: renewing a lease failed');
+      } finally {
+        renewing = false;
+      }
+    };
+    const timer = setInterval(() => void (renewing || renew()), Math.max(1, Math.floor(this.leaseMs / 3)));
+    const stop = () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+    return {
+      stop,
+      get lost() {
+        return lost;
+      },
+    };
   }
 
   private async failed(row: OutboxRecord, trigger: Trigger | undefined, error: unknown): Promise<void> {

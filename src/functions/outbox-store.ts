@@ -51,6 +51,19 @@ export class OutboxStore {
     return won.count === 1;
   }
 
+  /**
+   * Moves the lease of a running delivery to `leaseUntil`; false when `owner`
+   * lost it (another worker claimed the event after the lease expired, or it
+   * was settled meanwhile).
+   */
+  async extendLease(row: Pick<OutboxRecord, 'id' | 'attempts'>, owner: string, leaseUntil: Date): Promise<boolean> {
+    const kept = await this.table.updateMany({
+      where: { id: row.id, status: 'pending', attempts: row.attempts, leaseOwner: owner },
+      data: { leaseUntil },
+    });
+    return kept.count === 1;
+  }
+
   /** Marks a delivered event, unless it was already settled. */
   async delivered(id: string, now: Date): Promise<void> {
     await this.table.updateMany({

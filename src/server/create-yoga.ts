@@ -1,4 +1,3 @@
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -13,6 +12,8 @@ import { createMaskError } from './mask-error.ts';
 import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useCors } from './plugins/use-cors.ts';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
+import { renderGraphiQLPage, useGraphiQLAssets } from './plugins/use-graphiql.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { useInputLimits } from './plugins/use-input-limits.ts';
 import { useIntrospection } from './plugins/use-introspection.ts';
@@ -47,7 +48,9 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: config.graphqlPath,
-    graphiql: config.graphiql ? { title: 'Strata', shouldPersistHeaders: true } : false,
+    // The title also fills GraphiQL's welcome text ("<title> is an in-browser tool for writing... queries").
+    graphiql: config.graphiql ? { title: 'Strata GraphiQL', shouldPersistHeaders: true } : false,
+    renderGraphiQL: renderGraphiQLPage,
     landingPage: false,
     // useCors below: yoga's answers unknown origins `Allow-Origin: null` with credentials.
     cors: false,
@@ -71,6 +74,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       useHealth(prisma),
       // Requests over the per-address and per-user limits get 429 before any other work (probes above are never counted).
       useRateLimit({ config: config.rateLimit, limiter: auth?.throttle.limiter, trustedProxies: config.auth.trustedProxies, adminSecret: config.auth.adminSecret }),
+      // GraphiQL's files, from npm (no CDN), and / leading to it: static GETs, like the page itself needing no CSRF header.
+      ...(config.graphiql ? [useGraphiQLAssets(config.graphqlPath)] : []),
       // OAuth redirects are top-level GET navigations (no CSRF header possible); also sets queued session cookies.
       ...(auth ? [useAuth(auth)] : []),
       // Introspection and the REST API's OpenAPI document per STRATA_INTROSPECTION; before /rest serves the document.
@@ -82,7 +87,7 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       // /functions/* and /rest/* are plain HTTP (CSRF below guards only GraphQL parsing): they check cookie requests for a preflight themselves.
       ...(functions ? functions.plugins() : []),
       // Refuse simple cross-site requests (forms, plain GETs) before parsing anything.
-      useCSRFPrevention({ requestHeaders: csrfHeaders }),
+      useCsrfPrevention(csrfHeaders),
       // Streams multipart files to S3 before yoga's parser would buffer them; only preflighted requests, as CSRF prevention demands.
       useUploads({ storage, graphqlPath: config.graphqlPath, preflightHeaders: csrfHeaders }),
       // Bodies over the limit fail before they are parsed; after uploads, which replace multipart bodies.

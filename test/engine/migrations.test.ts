@@ -143,7 +143,7 @@ describe.each(providers)('migrations on %s', (provider: Provider) => {
   it('refuses a migration that would lose data unless accepted, and warns in the script', async () => {
     await query(dev.url, `INSERT INTO "User" ("email", "name") VALUES ('a@example.com', 'Ada')`);
     const target = { databaseUrl: dev.url, schema: schemaAt(v1), migrationsDir, name: 'drop_name' };
-    await expect(migrateDev(target)).rejects.toMatchObject({ code: 'DATA_LOSS' });
+    await expect(migrateDev(target)).rejects.toMatchObject({ code: 'DATA_LOSS', message: expect.stringContaining('--accept-data-loss') });
     expect(readMigrations(migrationsDir).migrationDirectories).toHaveLength(2);
 
     const out = await migrateDev({ ...target, acceptDataLoss: true });
@@ -157,7 +157,7 @@ describe.each(providers)('migrations on %s', (provider: Provider) => {
     expect(await pushSchema({ databaseUrl: db.url, schema: schemaAt(v2) })).toEqual({ executedSteps: 0, warnings: [] });
 
     await query(db.url, `INSERT INTO "User" ("email", "name") VALUES ('b@example.com', 'Bea')`);
-    await expect(pushSchema({ databaseUrl: db.url, schema: schemaAt(v1) })).rejects.toMatchObject({ code: 'DATA_LOSS' });
+    await expect(pushSchema({ databaseUrl: db.url, schema: schemaAt(v1) })).rejects.toMatchObject({ code: 'DATA_LOSS', message: expect.stringContaining('--accept-data-loss') });
     expect(await query(db.url, 'SELECT "name" FROM "User"')).toEqual([{ name: 'Bea' }]);
     const forced = await pushSchema({ databaseUrl: db.url, schema: schemaAt(v1), force: true });
     expect(forced.warnings).toHaveLength(1);

@@ -3,12 +3,13 @@ import { type GraphQLError, type GraphQLSchema, isScalarType, isSpecifiedScalarT
 import type { Plugin } from 'graphql-yoga';
 import { isAmbientCrossSiteRisk } from './ambient-csrf.ts';
 import { errorResponse, statusOf } from './json-response.ts';
+import { useRestDocs } from './rest-docs.ts';
 import { restSchema } from './rest-schema.ts';
 
 export interface UseRestOptions {
   /** @default /rest */
   basePath?: string;
-  /** Serve Swagger UI at `<basePath>/docs` (it loads its assets from a CDN). @default true */
+  /** Serve Swagger UI at `<basePath>/docs` (its files from npm, see {@link useRestDocs}). @default true */
   docs?: boolean;
   /** `info` of the OpenAPI document. */
   title?: string;
@@ -79,7 +80,8 @@ export function useRest({ basePath = '/rest', docs = true, title = 'Strata REST 
           customScalars: scalarSchemas(served),
           errorHandler,
           openAPI: { endpoint: '/openapi.json', info: { title, version, description: 'Generated from the GraphQL API: the same operations, rules and errors.' } },
-          swaggerUI: { endpoint: docs ? '/docs' : (false as never) },
+          // Swagger UI is served by useRestDocs: SOFA's page loads it from CDNs.
+          swaggerUI: { endpoint: false as never },
         });
         if (yoga) sofa.onYogaInit?.(yoga);
         sofa.onSchemaChange?.({ schema: served, replaceSchema: () => {} });
@@ -88,5 +90,5 @@ export function useRest({ basePath = '/rest', docs = true, title = 'Strata REST 
       return sofa?.onRequest?.(payload);
     },
   };
-  return [guard, lazy];
+  return docs ? [useRestDocs(basePath, title), guard, lazy] : [guard, lazy];
 }
