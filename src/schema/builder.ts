@@ -19,7 +19,6 @@ export function createBuilder(datamodel: unknown): AnyBuilder {
       client: (ctx: Context) => ctx.prisma as any,
       dmmf: datamodel as { datamodel: unknown },
       exposeDescriptions: true,
-      filterConnectionTotalCount: true,
       onUnusedQuery: null,
     },
   } as any);

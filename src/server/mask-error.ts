@@ -14,8 +14,7 @@ export function createMaskError(log: Logger) {
     if (!original || original instanceof AppError) {
       if (!original && !error.extensions?.code && !error.path) {
         // Errors raised while parsing the request or its variables: the client's input was wrong.
-        const cause = error.message.includes('CSRF') ? 'FORBIDDEN' : 'BAD_USER_INPUT';
-        return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: cause } });
+        return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
       }
       return error;
     }
