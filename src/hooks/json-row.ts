@@ -1,7 +1,4 @@
-/** True for Prisma's Decimal (decimal.js) without importing it. */
-function isDecimal(value: unknown): value is { toFixed(): string } {
-  return typeof value === 'object' && value !== null && typeof (value as { toFixed?: unknown }).toFixed === 'function' && 'd' in value && 'e' in value;
-}
+import { isDecimal } from '../decimal.ts';
 
 /**
  * A row as JSON, the way the GraphQL API shows it: BigInt and Decimal as

@@ -3,15 +3,25 @@ import type { Context } from '../context.ts';
 import type { ModelRules, Preset, Rule, Rules } from './define-rules.ts';
 import type { ModelPolicy, Policy, Where } from './policy.ts';
 
+/**
+ * Results of rule functions by request context: a rule sees only the viewer,
+ * so it runs once per request (once per subscription, whose filter is fixed
+ * when it starts), however many rows, fields and levels ask it.
+ */
+const results = new WeakMap<object, Map<object, Where | null>>();
+
 /** Evaluates a rule for the caller: `{}` allows every row, a `Where` some rows, `null` none. */
 export function evaluate(rule: Rule | undefined, ctx: Pick<Context, 'viewer'>): Where | null {
   if (rule === undefined || rule === false) return null;
   if (rule === true) return {};
   if (rule === 'authenticated') return ctx.viewer.kind === 'user' ? {} : null;
+  let byRule = results.get(ctx);
+  if (!byRule) results.set(ctx, (byRule = new Map()));
+  if (byRule.has(rule)) return byRule.get(rule)!;
   const result = rule({ viewer: ctx.viewer });
-  if (result === true) return {};
-  if (!result) return null;
-  return result;
+  const where = result === true ? {} : result ? result : null;
+  byRule.set(rule, where);
+  return where;
 }
 
 /** A preset's values for the caller: every preset field is present, `undefined` where its function gives nothing. */
@@ -31,7 +41,7 @@ function modelPolicy(rules: ModelRules | undefined, managed: ManagedFields = {})
     create: gate(r.create),
     update: gate(r.update),
     delete: gate(r.delete),
-    updateCheck: (ctx) => (isAdmin(ctx.viewer) ? {} : (r.check?.update?.({ viewer: ctx.viewer }) ?? {})),
+    updateCheck: (ctx) => (isAdmin(ctx.viewer) || !r.check?.update ? {} : (evaluate(r.check.update, ctx) ?? {})),
     presetFields: { create: Object.keys(r.preset?.create ?? {}), update: Object.keys(r.preset?.update ?? {}) },
     preset: (ctx, operation) => (isAdmin(ctx.viewer) ? {} : presetValues(r.preset?.[operation], ctx)),
     readField: (ctx, field) => {

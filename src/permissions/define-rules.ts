@@ -8,7 +8,9 @@ export interface RuleContext {
 
 /**
  * A rule: `true`/`false`, `'authenticated'`, or a function returning a
- * boolean or a Prisma `where` that limits the rows it allows.
+ * boolean or a Prisma `where` that limits the rows it allows. A function
+ * runs once per request (its result is reused for every row and level), so
+ * it should depend on the viewer only.
  */
 export type Rule = boolean | 'authenticated' | ((ctx: RuleContext) => boolean | Where);
 

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../context.ts';
+import { type MatchField, matchRow } from './match-row.ts';
 import { and, type Where } from './policy.ts';
 
 type Row = Record<string, unknown>;
@@ -8,15 +9,24 @@ const loaders = new WeakMap<object, Map<string, DataLoader<Row, boolean, string>
 
 const keyJson = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
 
+/** What deciding a rule on a loaded row in memory needs: the model's fields and the database's provider. */
+export interface InMemoryMatch {
+  fields: Map<string, MatchField>;
+  provider: string;
+}
+
 /**
  * Whether `row` of a model also matches `where` (a row or field rule).
- * Checks for the same model and rule within one request are batched into
- * one query, so a rule on a to-one relation adds one statement per level,
- * never one per row.
+ * When the loaded row answers for sure (`{ id: viewer.id }` on a row whose
+ * id is loaded), no SQL runs; otherwise checks for the same model and rule
+ * within one request are batched into one query, so a rule on a to-one
+ * relation adds one statement per level, never one per row.
  */
-export function matchesRule(ctx: Context, delegate: string, idFields: string[], where: Where | null, row: Row): Promise<boolean> | boolean {
+export function matchesRule(ctx: Context, delegate: string, idFields: string[], where: Where | null, row: Row, inMemory?: InMemoryMatch): Promise<boolean> | boolean {
   if (where === null) return false;
   if (Object.keys(where).length === 0) return true;
+  const known = inMemory && matchRow(where, row, inMemory.fields, inMemory.provider);
+  if (known !== undefined) return known;
   let byRule = loaders.get(ctx);
   if (!byRule) loaders.set(ctx, (byRule = new Map()));
   const cacheKey = `${delegate}:${keyJson(where)}`;

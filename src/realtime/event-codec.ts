@@ -1,3 +1,5 @@
+import { isDecimal } from '../decimal.ts';
+
 /**
  * Typed JSON for values that cross a process boundary (Redis) or become a
  * map key: `bigint`, `Date`, Prisma `Decimal` and bytes survive the trip,
@@ -8,18 +10,6 @@ const TAG = '$strata';
 
 /** Makes a Decimal from its string form; Prisma's class when the app provides it. */
 export type DecimalFactory = (text: string) => unknown;
-
-/** True for Prisma's Decimal (decimal.js) without importing it. */
-export function isDecimal(value: unknown): value is { toString(): string; cmp(other: unknown): number } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { cmp?: unknown }).cmp === 'function' &&
-    'd' in value &&
-    'e' in value &&
-    's' in value
-  );
-}
 
 function toWire(value: unknown): unknown {
   if (typeof value === 'bigint') return { [TAG]: 'bigint', v: value.toString() };

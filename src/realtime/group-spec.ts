@@ -1,5 +1,5 @@
 import type { ChangeKind } from './change-event.ts';
-import type { Match } from './match-row.ts';
+import type { Match } from '../permissions/match-row.ts';
 
 export type Row = Record<string, unknown>;
 

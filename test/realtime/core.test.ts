@@ -1,7 +1,7 @@
 import { Decimal } from '@prisma/client/runtime/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeValue, encodeValue } from '../../src/realtime/event-codec.ts';
-import { type MatchField, matchRow } from '../../src/realtime/match-row.ts';
+import { type MatchField, matchRow } from '../../src/permissions/match-row.ts';
 import { ReplayBuffer } from '../../src/realtime/replay-buffer.ts';
 import { SubscriberQueue } from '../../src/realtime/subscriber-queue.ts';
 import { deferred } from '../support/deferred.ts';

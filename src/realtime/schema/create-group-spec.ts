@@ -3,7 +3,7 @@ import { type Where, and } from '../../permissions/policy.ts';
 import { type DmmfModel, delegateName, idFields } from '../../schema/dmmf.ts';
 import type { GroupSpec } from '../group-spec.ts';
 import { encodeValue } from '../event-codec.ts';
-import { matchRow } from '../match-row.ts';
+import { matchRow } from '../../permissions/match-row.ts';
 import { createRemovedNode } from './removed-node.ts';
 
 type Row = Record<string, unknown>;

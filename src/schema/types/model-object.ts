@@ -50,6 +50,7 @@ function relationCountType(gen: Generator, model: DmmfModel, lists: DmmfField[])
 function toOneRelation(gen: Generator, t: any, field: DmmfField): unknown {
   const target = gen.datamodel.model(field.type);
   const policy = gen.policy(target.name);
+  const inMemory = { fields: new Map(target.fields.map((f) => [f.name, f])), provider: gen.datamodel.provider };
   const description = describe(field.documentation);
   if (policy.openRead) return t.relation(field.name, { description, nullable: !field.isRequired });
   return t.field({
@@ -61,7 +62,7 @@ function toOneRelation(gen: Generator, t: any, field: DmmfField): unknown {
     resolve: async (parent: Record<string, any>, _args: unknown, ctx: Context) => {
       const row = parent[field.name];
       if (!row) return null;
-      const visible = await matchesRule(ctx, delegateName(target.name), idFields(target), policy.read(ctx), row);
+      const visible = await matchesRule(ctx, delegateName(target.name), idFields(target), policy.read(ctx), row, inMemory);
       return visible ? row : null;
     },
   });
@@ -70,12 +71,13 @@ function toOneRelation(gen: Generator, t: any, field: DmmfField): unknown {
 /** A scalar with a read rule of its own: null on rows where the viewer may not read it. */
 function guardedScalar(gen: Generator, t: any, model: DmmfModel, field: DmmfField): unknown {
   const policy = gen.policy(model.name);
+  const inMemory = { fields: new Map(model.fields.map((f) => [f.name, f])), provider: gen.datamodel.provider };
   return t.field({
     type: outputType(gen, field),
     nullable: true,
     description: describe(field.documentation),
     resolve: async (row: Record<string, unknown>, _args: unknown, ctx: Context) => {
-      const visible = await matchesRule(ctx, delegateName(model.name), idFields(model), policy.readField(ctx, field.name), row);
+      const visible = await matchesRule(ctx, delegateName(model.name), idFields(model), policy.readField(ctx, field.name), row, inMemory);
       return visible ? row[field.name] : null;
     },
   });

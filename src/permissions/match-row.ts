@@ -1,4 +1,4 @@
-import { isDecimal } from './event-codec.ts';
+import { isDecimal } from '../decimal.ts';
 
 /** What the matcher needs to know of a model's fields. */
 export interface MatchField {
