@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { type AuthConfig, readAuthConfig } from './config/auth-config.ts';
 import { type FunctionsConfig, readFunctionsConfig } from './config/functions-config.ts';
+import { type BackupConfig, type MonitoringConfig, readBackupConfig, readMonitoringConfig } from './config/ops-config.ts';
 import { createReaders, type Env, type Mode } from './config/readers.ts';
 import { type RealtimeConfig, readRealtimeConfig } from './config/realtime-config.ts';
 import { readStorageConfig, type StorageConfig } from './config/storage-config.ts';
 
 export type { AuthConfig, OAuthClientConfig } from './config/auth-config.ts';
 export type { FunctionsConfig } from './config/functions-config.ts';
+export type { BackupConfig, MonitoringConfig } from './config/ops-config.ts';
 export type { Mode } from './config/readers.ts';
 export type { RealtimeConfig } from './config/realtime-config.ts';
 export { defaultAllowedTypes, type StorageConfig } from './config/storage-config.ts';
@@ -67,6 +69,8 @@ export interface Config {
   realtime: RealtimeConfig;
   storage: StorageConfig;
   functions: FunctionsConfig;
+  backup: BackupConfig;
+  monitoring: MonitoringConfig;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +131,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     realtime: readRealtimeConfig(readers),
     storage: readStorageConfig(readers, cacheDir),
     functions: readFunctionsConfig(readers),
+    backup: readBackupConfig(readers),
+    monitoring: readMonitoringConfig(readers),
     ...overrides,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
