@@ -13,6 +13,7 @@ import { createMaskError } from './mask-error.ts';
 import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useHealth } from './plugins/use-health.ts';
+import { useMetrics } from './plugins/use-metrics.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
 import { useSessionCheck } from './plugins/use-session-check.ts';
 import { useUploads } from './plugins/use-uploads.ts';
@@ -59,6 +60,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       changes: realtime ?? nullSink,
     }),
     plugins: [
+      // First, so the request log line, timing and span cover every other plugin; serves /metrics.
+      useMetrics(config, log),
       // Health probes answer before any GraphQL work and need no CSRF header.
       useHealth(prisma),
       // OAuth redirects are top-level GET navigations (no CSRF header possible); also sets queued session cookies.

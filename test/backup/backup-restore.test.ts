@@ -49,7 +49,7 @@ describe.each(providers)('backup and restore on %s', (provider) => {
     let writes = 0;
     let stop = false;
     const warmedUp = deferred();
-    let afterBackup: { at: number; reached: ReturnType<typeof deferred> } | undefined;
+    let afterBackup: { at: number; reached: ReturnType<typeof deferred<void>> } | undefined;
     // Bounded: at most 3000 transactions; each adds a post and counts it in the author's karma.
     const writer = (async () => {
       for (let i = 0; i < 3000 && !stop; i += 1) {
@@ -72,7 +72,7 @@ describe.each(providers)('backup and restore on %s', (provider) => {
     const before = writes;
     const manifest = await createBackup({ databaseUrl: t.app.config.databaseUrl, target: { store } });
     const during = writes - before;
-    afterBackup = { at: writes + 5, reached: deferred() };
+    afterBackup = { at: writes + 5, reached: deferred<void>() };
     await within(Promise.race([afterBackup.reached.promise, failed]), 30_000, 'the writer to go on after the backup');
     stop = true;
     await writer;
