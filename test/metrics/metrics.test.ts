@@ -48,7 +48,7 @@ describe.each(providers)('metrics after a scripted workload on %s', (provider) =
     fetch(api.endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
 
   it('refuses the endpoint without the token or the admin secret, the same way for a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, { 'x-strata-admin-secret': 'wrong' }, { authorization: TOKEN }]) {
+    for (const headers of <Record<string, string>[]>[{}, { authorization: 'Bearer wrong-token-0123456789' }, { 'x-strata-admin-secret': 'wrong' }, { authorization: TOKEN }]) {
       const response = await scrape(headers);
       expect([response.status, await response.text()]).toEqual([401, 'unauthorized']);
     }
