@@ -53,20 +53,22 @@ export class BackupStore {
     return complete;
   }
 
-  /** Good backups, oldest first. */
-  async list(): Promise<BackupManifest[]> {
-    const names: string[] = [];
+  /** Every key under the prefix with its time (bounded: 100 pages of 1000). */
+  private async keys(): Promise<{ key: string; modified: Date }[]> {
+    const keys: { key: string; modified: Date }[] = [];
     let token: string | undefined;
-    // Bounded: 1000 keys per page, 100 pages.
     for (let page = 0; page < 100; page += 1) {
       const listed = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }));
-      for (const object of listed.Contents ?? []) {
-        const name = object.Key?.slice(this.prefix.length).replace(/\.json$/, '');
-        if (name && object.Key!.endsWith('.json') && isBackupName(name)) names.push(name);
-      }
+      for (const object of listed.Contents ?? []) if (object.Key) keys.push({ key: object.Key, modified: object.LastModified ?? new Date(0) });
       token = listed.NextContinuationToken;
       if (!listed.IsTruncated || !token) break;
     }
+    return keys;
+  }
+
+  /** Good backups, oldest first. */
+  async list(): Promise<BackupManifest[]> {
+    const names = (await this.keys()).map(({ key }) => key.slice(this.prefix.length)).filter((rest) => rest.endsWith('.json') && isBackupName(rest.slice(0, -5))).map((rest) => rest.slice(0, -5));
     const manifests = await Promise.all(names.map((name) => this.manifest(name)));
     return manifests.filter((m): m is BackupManifest => m !== null).sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -98,11 +100,19 @@ export class BackupStore {
     await this.client.send(new DeleteObjectsCommand(objects(manifests.map((m) => m.key))));
   }
 
-  /** Keeps the newest `keep` good backups and deletes the rest; returns the deleted ones. */
-  async prune(keep: number): Promise<BackupManifest[]> {
+  /**
+   * Keeps the newest `keep` good backups and deletes the rest; returns the
+   * deleted ones. Data objects of interrupted backups (no manifest) are
+   * deleted once older than `orphanGraceMs`, so a backup still being
+   * written elsewhere is left alone.
+   */
+  async prune(keep: number, { now = new Date(), orphanGraceMs = 86_400_000 } = {}): Promise<BackupManifest[]> {
     const all = await this.list();
     const old = all.slice(0, Math.max(0, all.length - keep));
     await this.delete(old);
+    const good = new Set(all.map((m) => m.key));
+    const orphans = (await this.keys()).filter(({ key, modified }) => !key.endsWith('.json') && !good.has(key) && now.getTime() - modified.getTime() > orphanGraceMs).map(({ key }) => key).slice(0, 1000);
+    if (orphans.length) await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: orphans.map((Key) => ({ Key })), Quiet: true } }));
     return old;
   }
 }

@@ -82,7 +82,7 @@ export interface RestoreBackupOptions {
  * database that holds rows unless `force`. SQLite: the file is unpacked and
  * copied in with SQLite's backup API (one write transaction, so readers see
  * the old or the new database). PostgreSQL: pg_restore in a single
- * transaction, dropping the archived objects first when forced.
+ * transaction, dropping the archived objects first.
  */
 export async function restoreBackup({ databaseUrl, file, force = false }: RestoreBackupOptions): Promise<void> {
   const kind = await backupKindOf(file);
@@ -93,7 +93,9 @@ export async function restoreBackup({ databaseUrl, file, force = false }: Restor
     if (table) throw new DatabaseNotEmptyError(table);
   }
   if (kind === 'postgresql') {
-    await runPgTool('pg_restore', ['--no-owner', '--no-acl', '--single-transaction', '--exit-on-error', ...(force ? ['--clean', '--if-exists'] : []), `--dbname=${pgDatabaseName(databaseUrl)}`, file], databaseUrl);
+    // Dropping the archived objects first is safe here: the database holds no rows, or the caller forced it.
+    // It lets a restore land on a database whose (empty) tables `strata dev` or migrations already created.
+    await runPgTool('pg_restore', ['--no-owner', '--no-acl', '--single-transaction', '--exit-on-error', '--clean', '--if-exists', `--dbname=${pgDatabaseName(databaseUrl)}`, file], databaseUrl);
     return;
   }
   const unpacked = `${file}.sqlite`;

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupStore, type BackupManifest } from '../../src/backup/backup-store.ts';
 import { createBackup, fileDigest } from '../../src/backup/create-backup.ts';
 import { DatabaseNotEmptyError, restoreBackup } from '../../src/backup/restore-backup.ts';
+import { loadConfig } from '../../src/config.ts';
+import { pushSchema } from '../../src/engine/migrations.ts';
+import { prepareConfigured } from '../../src/server/prepare-app-schema.ts';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3.ts';
 import { createS3Client } from '../../src/storage/s3-client.ts';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases.ts';
@@ -120,6 +123,17 @@ describe.each(providers)('backup and restore on %s', (provider) => {
     // Forced, it goes back to the backup's rows (the tag written since is gone).
     await restoreBackup({ databaseUrl: t.app.config.databaseUrl, file, force: true });
     expect(await tableRows(t.app.config.databaseUrl)).toEqual(expected);
+  });
+
+  it('restores into a database whose tables exist but hold no rows (after strata dev or migrate)', async () => {
+    const file = path.join(dir, `pushed.${provider}.backup`);
+    await createBackup({ databaseUrl: t.app.config.databaseUrl, target: { file } });
+    const db = await createTestDatabase(provider);
+    fresh.push(db);
+    const config = loadConfig({ STRATA_ENV: 'test', DATABASE_URL: db.url });
+    await pushSchema({ databaseUrl: db.url, schema: prepareConfigured(config), force: true });
+    await restoreBackup({ databaseUrl: db.url, file });
+    expect(await tableRows(db.url)).toEqual(await tableRows(t.app.config.databaseUrl));
   });
 
   it('refuses a backup of the other database family', async () => {

@@ -62,6 +62,11 @@ describe.each(providers)('interrupted and scheduled backups on %s', (provider) =
     // At the manifest stage the data object is complete, and still not a good backup.
     if (stage === 'manifest') expect((await keysUnder(prefix)).filter((k) => !k.endsWith('.json'))).toHaveLength(1);
     expect((await keysUnder(prefix)).filter((k) => k.endsWith('.json'))).toEqual([]);
+    // Pruning leaves a recent orphan alone (it could be a backup still being written), and deletes it a day later.
+    await store.prune(5);
+    if (stage === 'manifest') expect(await keysUnder(prefix)).toHaveLength(1);
+    await store.prune(5, { now: new Date(Date.now() + 86_400_001) });
+    expect(await keysUnder(prefix)).toEqual([]);
   });
 
   it('takes a backup at each tick of the schedule and keeps the newest STRATA_BACKUP_KEEP', async () => {
