@@ -20,6 +20,9 @@ export interface CreateBackupOptions {
   now?: () => Date;
 }
 
+/** A backup written to a local file: the manifest's facts, and where the file is. */
+export type LocalBackup = Omit<BackupManifest, 'key'> & { file: string };
+
 /** A new backup name: the UTC time, sortable, and a random suffix against collisions. */
 export function backupName(at: Date): string {
   return `${at.toISOString().replace(/:/g, '-').replace(/\.\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
@@ -38,7 +41,9 @@ export async function fileDigest(file: string): Promise<{ sha256: string; size: 
  * written under a temporary name and renamed when complete. Either way an
  * interrupted backup never looks like a good one.
  */
-export async function createBackup(options: CreateBackupOptions): Promise<Omit<BackupManifest, 'key'> & { key?: string; file?: string }> {
+export async function createBackup(options: CreateBackupOptions & { target: { store: BackupStore } }): Promise<BackupManifest>;
+export async function createBackup(options: CreateBackupOptions & { target: { file: string } }): Promise<LocalBackup>;
+export async function createBackup(options: CreateBackupOptions): Promise<BackupManifest | LocalBackup> {
   const now = options.now ?? (() => new Date());
   const work = await mkdtemp(path.join(os.tmpdir(), 'strata-backup-'));
   try {

@@ -81,7 +81,7 @@ describe.each(providers)('backup and restore on %s', (provider) => {
     await writer;
 
     expect((await store.list()).map((m) => m.name)).toContain(manifest.name);
-    const restored = await restoreIntoFresh(manifest as BackupManifest);
+    const restored = await restoreIntoFresh(manifest);
     const source = await tableRows(t.app.config.databaseUrl);
     const copy = await tableRows(restored.url);
     expect(Object.keys(copy)).toEqual(Object.keys(source));
@@ -101,7 +101,7 @@ describe.each(providers)('backup and restore on %s', (provider) => {
   it('restores a backup taken at rest to exactly the same rows in every table', async () => {
     await t.prisma.profile.create({ data: { bio: 'Über ✓', settings: { theme: 'dark', n: [1, 2] }, user: { create: { email: `rest-${provider}@example.com`, karma: 9_007_199_254_740_993n } } } });
     const manifest = await createBackup({ databaseUrl: t.app.config.databaseUrl, target: { store } });
-    const restored = await restoreIntoFresh(manifest as BackupManifest);
+    const restored = await restoreIntoFresh(manifest);
     const source = await tableRows(t.app.config.databaseUrl);
     expect(Object.values(source).flat().length).toBeGreaterThan(20);
     expect(await tableRows(restored.url)).toEqual(source);

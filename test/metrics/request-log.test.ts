@@ -46,6 +46,9 @@ describe.each(providers)('request log, production defaults and dead letters on %
     await gql('query Feed($secret: String) { posts(where: { title: { equals: $secret } }) { id } }', { secret: 'hunter2-variable' });
     await gql('mutation Bad { nope }');
     await gql('{ postsCount }', {}, undefined, { authorization: 'Bearer token-in-header' });
+    // Health probes and successful scrapes are left out at info.
+    await app.yoga.fetch('http://127.0.0.1/healthz');
+    await app.yoga.fetch('http://127.0.0.1/metrics');
     const requests = lines.slice(from).filter((l) => l.msg === 'request');
     expect(requests).toHaveLength(3);
     expect(requests[0]).toMatchObject({ level: 30, component: 'request', method: 'POST', path: '/graphql', operation: 'Feed', type: 'query', outcome: 'ok', status: 200, viewer: 'anonymous' });

@@ -99,7 +99,8 @@ export function useMetrics(config: Config, log: Logger): Plugin {
       const state = states.get(request);
       if (!state) return;
       const url = new URL(request.url);
-      if (url.pathname === config.monitoring.path && response.status !== 404) return;
+      // Successful scrapes would drown the log; refused ones are worth seeing.
+      if (url.pathname === config.monitoring.path && response.status === 200) return;
       const seconds = (performance.now() - state.started) / 1000;
       const graphql = url.pathname === config.graphqlPath;
       const outcome = state.outcome ?? (response.status < 400 ? 'ok' : `HTTP_${response.status}`);
@@ -110,7 +111,9 @@ export function useMetrics(config: Config, log: Logger): Plugin {
       }
       if (state.span && outcome !== 'ok') state.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
       state.span?.setAttribute('http.response.status_code', response.status);
-      requestLog.info(
+      // Load balancers probe health every few seconds: those lines only at debug.
+      const level = url.pathname === '/healthz' || url.pathname === '/readyz' ? 'debug' : 'info';
+      requestLog[level](
         {
           method: request.method,
           path: url.pathname,
