@@ -4,6 +4,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupStore } from '../../src/backup/backup-store.ts';
 import { createBackupSchedule } from '../../src/backup/backup-schedule.ts';
+import { loadConfig } from '../../src/config.ts';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3.ts';
 import { createS3Client } from '../../src/storage/s3-client.ts';
 import { providers } from '../support/databases.ts';
@@ -87,6 +88,20 @@ describe.each(providers)('interrupted and scheduled backups on %s', (provider) =
     expect(await scheduler.tick()).toEqual([]);
     expect(await keysUnder(prefix)).toHaveLength(4);
     expect(await t.prisma.strataScheduleRun.count({ where: { name: 'strata:backup', error: null } })).toBe(3);
+  });
+
+  it('runs the schedule configured by STRATA_BACKUP_SCHEDULE in the server, into the configured bucket', async () => {
+    const { STRATA_ENV: _mode, PATH: _path, DATABASE_URL: _url, ...s3env } = env('server/');
+    const server = await createTestApp(provider, { env: { ...(s3env as Record<string, string>), STRATA_BACKUP_SCHEDULE: '0 3 * * *', STRATA_BACKUP_KEEP: '1' } });
+    try {
+      expect(server.app.backups.store?.location).toBe('s3://strata/server/');
+      // A day on, a 03:00 tick has passed since the scheduler started.
+      expect(await server.app.backups.scheduler!.tick(new Date(Date.now() + 86_400_000))).toEqual(['strata:backup']);
+      expect(await storeAt('server/').list()).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+    expect(() => loadConfig({ STRATA_BACKUP_SCHEDULE: 'every day' })).toThrow(/STRATA_BACKUP_SCHEDULE must be a cron expression/);
   });
 
   it('backs up, lists and restores through the CLI, refusing a database with rows unless --force', async () => {
