@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type AuthConfig, readAuthConfig } from './config/auth-config.ts';
 import { type FunctionsConfig, readFunctionsConfig } from './config/functions-config.ts';
+import { type BackupConfig, type MonitoringConfig, readBackupConfig, readMonitoringConfig } from './config/ops-config.ts';
 import { createReaders, type Env, type Mode } from './config/readers.ts';
 import { type RateLimitConfig, readRateLimitConfig } from './config/rate-limit-config.ts';
 import { type RealtimeConfig, readRealtimeConfig } from './config/realtime-config.ts';
@@ -9,6 +10,7 @@ import { readTransportConfig, type TransportConfig } from './config/transport-co
 
 export type { AuthConfig, OAuthClientConfig } from './config/auth-config.ts';
 export type { FunctionsConfig } from './config/functions-config.ts';
+export type { BackupConfig, MonitoringConfig } from './config/ops-config.ts';
 export type { Mode } from './config/readers.ts';
 export type { RateLimitConfig } from './config/rate-limit-config.ts';
 export type { RealtimeConfig } from './config/realtime-config.ts';
@@ -85,6 +87,8 @@ export interface Config {
   functions: FunctionsConfig;
   rateLimit: RateLimitConfig;
   transport: TransportConfig;
+  backup: BackupConfig;
+  monitoring: MonitoringConfig;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +156,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     functions: readFunctionsConfig(readers),
     rateLimit: readRateLimitConfig(readers),
     transport: readTransportConfig(readers),
+    backup: readBackupConfig(readers),
+    monitoring: readMonitoringConfig(readers),
     ...overrides,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

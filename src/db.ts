@@ -8,6 +8,7 @@ import { createPgPool } from './engine/pg-pool.ts';
 import { withNestedCountOrderFix } from './engine/nested-count-order.ts';
 import { createStatementNames } from './engine/statement-names.ts';
 import { sqliteFile } from './engine/sqlite-file.ts';
+import { instrumentAdapter } from './metrics/instrument-adapter.ts';
 
 /** An open database: the Prisma client of the user's schema and its namespace. */
 export interface Database {
@@ -30,6 +31,8 @@ export interface OpenDatabaseOptions {
   recordStatements?: boolean;
   /** Prepare each distinct PostgreSQL statement once per connection (off for poolers that cannot keep them). @default true */
   preparedStatements?: boolean;
+  /** Count, time and trace every statement (metrics or tracing on). @default false */
+  instrument?: boolean;
 }
 
 /** Imports the generated Prisma client and connects it through the driver adapter for the URL. */
@@ -49,6 +52,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     adapter = new PrismaPg(pool, { statementNameGenerator });
     closePool = () => pool.end();
   }
+  if (options.instrument) adapter = instrumentAdapter(adapter, sqlite ? 'sqlite' : 'postgresql');
   // Query events cost every statement an event object (with its parameters as JSON): only tests and benchmarks ask.
   const client = new PrismaClient({ adapter, log: options.recordStatements ? [{ emit: 'event', level: 'query' }] : [] });
   const statements = { count: 0, log: [] as string[] };

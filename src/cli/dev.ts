@@ -43,6 +43,7 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
     await previous?.close();
     // Trigger delivery and schedules run in the current app only (the previous one stopped its own in close()).
     app.functions.startBackground();
+    app.backups.start();
     return pushed;
   };
 

@@ -14,6 +14,8 @@ Commands:
   generate  [--schema <file>] [--sdl <file>]   Prisma client, Pothos types, schema.graphql
   check     [--schema <file>] [--sdl <file>]   exit 1 when schema.graphql is out of date
   migrate   dev --name <name> | deploy | status
+  backup    [--to <file>] | list   back the database up to the S3 bucket (or a file) / list good backups
+  restore   <name | file> [--force]   restore a backup; refuses a database holding data without --force
 
 Environment: DATABASE_URL (default: SQLite file in .strata/), PORT, LOG_LEVEL, STRATA_ENV...`;
 
@@ -24,6 +26,8 @@ const options = {
   name: { type: 'string' },
   migrate: { type: 'boolean' },
   'accept-data-loss': { type: 'boolean' },
+  to: { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,6 +75,14 @@ export async function main(argv: string[]): Promise<number> {
       case 'migrate': {
         const { migrateCommand } = await import('./migrate.ts');
         return await migrateCommand([...rest, ...(values.name ? ['--name', values.name] : []), ...(values['accept-data-loss'] ? ['--accept-data-loss'] : [])], config);
+      }
+      case 'backup': {
+        const { backupCommand } = await import('./backup.ts');
+        return await backupCommand(rest, config, values);
+      }
+      case 'restore': {
+        const { restoreCommand } = await import('./backup.ts');
+        return await restoreCommand(rest, config, values);
       }
       default:
         console.error(`Unknown command "${command}"\n\n${usage}`);

@@ -25,6 +25,7 @@ export async function startCommand(config: Config, values: CliValues): Promise<n
   const ws = attachWebSocket({ server: server.server, app: () => app, log });
   // Trigger delivery and schedules (STRATA_WORKER=false leaves them to other instances).
   app.functions.startBackground();
+  app.backups.start();
   log.info({ url: `${server.url}${config.graphqlPath}` }, 'strata listening');
   onShutdown(log, async () => {
     await ws.close();

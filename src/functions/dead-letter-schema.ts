@@ -5,7 +5,8 @@ import type { OutboxRecord, OutboxStore } from './outbox-store.ts';
 
 /**
  * Admin-only fields over the trigger outbox's dead letters: list them
- * (`strataDeadLetters`) and put one back in the queue (`strataRetryDeadLetter`).
+ * (`strataDeadLetters`), put one back in the queue (`strataRetryDeadLetter`) or
+ * delete it for good (`strataDiscardDeadLetter`).
  */
 export function defineDeadLetterSchema(gen: Generator, store: (ctx: Context) => OutboxStore, now: () => Date): void {
   const { builder } = gen;
@@ -44,6 +45,19 @@ export function defineDeadLetterSchema(gen: Generator, store: (ctx: Context) => 
       args: { id: t.arg.string({ required: true }) },
       resolve: async (_root: unknown, args: { id: string }, ctx: Context) => {
         const row = await store(ctx).requeue(args.id, now());
+        if (!row) throw new AppError('NOT_FOUND', 'Dead letter not found');
+        return row;
+      },
+    }),
+  );
+  builder.mutationField('strataDiscardDeadLetter', (t: any) =>
+    t.field({
+      type: deadLetter,
+      description: 'Deletes a dead-lettered event for good; returns it as it was (admins only).',
+      extensions: { access: 'admin' },
+      args: { id: t.arg.string({ required: true }) },
+      resolve: async (_root: unknown, args: { id: string }, ctx: Context) => {
+        const row = await store(ctx).discard(args.id);
         if (!row) throw new AppError('NOT_FOUND', 'Dead letter not found');
         return row;
       },

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
+import { metrics } from '../metrics/metrics.ts';
+import { inSpan } from '../metrics/tracing.ts';
 import { retryDelay } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Trigger, TriggerEvent } from './define-trigger.ts';
@@ -188,14 +190,16 @@ export class DeliveryWorker {
   private async deliver(row: OutboxRecord): Promise<void> {
     const { store, triggers, log } = this.options;
     const trigger = triggers.get(row.trigger);
+    const started = performance.now();
     try {
       if (!trigger) throw new DeliveryError(`no trigger named "${row.trigger}" is loaded`);
       const event: TriggerEvent = { ...JSON.parse(row.payload), id: row.id, idempotencyKey: row.id, trigger: row.trigger, attempt: row.attempts, createdAt: row.createdAt };
-      await this.runHandler(trigger, event, row);
+      await inSpan(`trigger ${row.trigger}`, { 'strata.trigger': row.trigger, 'strata.attempt': row.attempts }, () => this.runHandler(trigger, event, row));
       await store.delivered(row.id, this.clock.now());
+      metrics.triggerDelivery(row.trigger, 'delivered', (performance.now() - started) / 1000);
     } catch (error) {
       if (error instanceof LeaseLost) return;
-      await this.failed(row, trigger, error).catch((err) => log.error({ err, eventId: row.id }, 'delivery worker: recording a failure failed'));
+      await this.failed(row, trigger, error, (performance.now() - started) / 1000).catch((err) => log.error({ err, eventId: row.id }, 'delivery worker: recording a failure failed'));
     }
   }
 
@@ -267,18 +271,20 @@ export class DeliveryWorker {
     };
   }
 
-  private async failed(row: OutboxRecord, trigger: Trigger | undefined, error: unknown): Promise<void> {
+  private async failed(row: OutboxRecord, trigger: Trigger | undefined, error: unknown, seconds: number): Promise<void> {
     const { store, log } = this.options;
     const now = this.clock.now();
     const message = publicMessage(error);
     const context = { err: error, trigger: row.trigger, eventId: row.id, attempt: row.attempts };
     if (row.attempts >= this.maxAttempts(row)) {
       await store.dead(row.id, now, message, { owner: this.id });
+      metrics.triggerDelivery(row.trigger, 'dead', seconds);
       log.error(context, 'trigger event dead-lettered after its last attempt');
       return;
     }
     const delay = retryDelay(row.attempts, trigger?.backoff);
     await store.retryAt(row.id, this.id, new Date(now.getTime() + delay), message);
+    metrics.triggerDelivery(row.trigger, 'retry', seconds);
     log.warn({ ...context, retryInMs: delay }, 'trigger delivery failed; retrying');
   }
 }

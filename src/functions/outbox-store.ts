@@ -109,6 +109,14 @@ export class OutboxStore {
     return done.count === 1 ? this.table.findUnique({ where: { id } }) : null;
   }
 
+  /** Deletes one dead letter for good; returns it, or null when there is no such dead letter. */
+  async discard(id: string): Promise<OutboxRecord | null> {
+    const row = await this.table.findUnique({ where: { id } });
+    if (row?.status !== 'dead') return null;
+    const done = await this.table.deleteMany({ where: { id, status: 'dead' } });
+    return done.count === 1 ? row : null;
+  }
+
   /** Deletes delivered events finished before `before`; returns how many. Dead letters stay until retried or removed by hand. */
   async pruneDelivered(before: Date): Promise<number> {
     return (await this.table.deleteMany({ where: { status: 'delivered', finishedAt: { lt: before } } })).count;

@@ -4,6 +4,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from 'pino';
 import type { PrismaLike } from '../context.ts';
 import { fromPrismaError } from '../errors.ts';
+import { metrics } from '../metrics/metrics.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Schedule } from './define-schedule.ts';
 import type { SystemContext } from './system-context.ts';
@@ -139,6 +140,7 @@ export class Scheduler {
     const abort = () => controller.abort();
     this.stopping.signal.addEventListener('abort', abort);
     const timeoutMs = schedule.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const startedAt = this.clock.now().getTime();
     let timer: NodeJS.Timeout | undefined;
     let error: string | null = null;
     try {
@@ -156,6 +158,7 @@ export class Scheduler {
       clearTimeout(timer);
       this.stopping.signal.removeEventListener('abort', abort);
     }
+    metrics.scheduleRun(schedule.name, error ? 'failed' : 'ok', (startedAt - tick.getTime()) / 1000);
     await prisma.strataScheduleRun
       .update({ where: { name_tick: { name: schedule.name, tick } }, data: { finishedAt: this.clock.now(), error } })
       .catch((err: unknown) => log.error({ err, schedule: schedule.name }, 'scheduler: recording a run failed'));

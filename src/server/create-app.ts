@@ -16,6 +16,9 @@ import { createLogger } from './logger.ts';
 import { createFunctions, type Functions } from '../functions/create-functions.ts';
 import { loadAppLogic } from '../functions/load-app-logic.ts';
 import { createStorage, type Storage } from '../storage/create-storage.ts';
+import { type Backups, createBackups } from '../backup/create-backups.ts';
+import { enableMetrics, metrics } from '../metrics/metrics.ts';
+import { isTracing, startTracing } from '../metrics/tracing.ts';
 
 /** A running Strata application: the API, its database, and how to stop it. */
 export interface App {
@@ -33,6 +36,8 @@ export interface App {
   functions: Functions;
   /** File storage (S3), null when the schema has no file model or no S3 is configured. */
   storage: Storage | null;
+  /** Automatic backups (`STRATA_BACKUP_SCHEDULE`); `strata start`/`dev` call `backups.start()`. */
+  backups: Backups;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,8 @@ export interface CreateAppOptions {
  */
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config);
+  if (config.monitoring.metrics) enableMetrics();
+  startTracing(config.monitoring);
   const prepared = prepareConfigured(config);
   const generated = await generateClient(prepared, config.cacheDir);
   const db = await openDatabase({
@@ -66,6 +73,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     preparedStatements: config.preparedStatements,
     log,
     recordStatements: options.recordStatements,
+    instrument: config.monitoring.metrics || isTracing(),
   });
   const datamodel = readDatamodel(prepared.content, prepared.provider);
   const policy = options.policy ?? (await loadPolicy(config, datamodel));
@@ -107,12 +115,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     decimal: (text) => new db.Prisma.Decimal(text),
   });
   const yoga = createStrataYoga({ config, schema, prisma: db.prisma, log, auth, realtime, functions, storage });
+  const unwatch = metrics.gauge('strata_subscriptions_active', () => realtime.feed.stats().subscriptions);
+  const backups = await createBackups(config, db.prisma, log);
   const close = async () => {
+    unwatch();
+    await backups.close();
     await functions.stop();
     await realtime.close();
     await auth.close();
     await storage?.close();
     await db.close();
   };
-  return { config, yoga, schema, datamodel, db, log, auth, realtime, functions, storage, close };
+  return { config, yoga, schema, datamodel, db, log, auth, realtime, functions, storage, backups, close };
 }

@@ -17,6 +17,7 @@ import { renderGraphiQLPage, useGraphiQLAssets } from './plugins/use-graphiql.ts
 import { useHealth } from './plugins/use-health.ts';
 import { useInputLimits } from './plugins/use-input-limits.ts';
 import { useIntrospection } from './plugins/use-introspection.ts';
+import { useMetrics } from './plugins/use-metrics.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useSessionCheck } from './plugins/use-session-check.ts';
@@ -68,6 +69,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       changes: realtime ?? nullSink,
     }),
     plugins: [
+      // First, so the request log line, timing and span cover every other plugin; serves /metrics.
+      useMetrics(config, log),
       // CORS headers for allowed origins only, on every route (GraphQL, SSE, /functions, /rest); answers preflights.
       useCors(config.transport.corsOrigins),
       // Health probes answer before any GraphQL work and need no CSRF header.

@@ -5,6 +5,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { AppError } from '../errors.ts';
 import type { Storage } from './create-storage.ts';
 import { type Inspection, InspectStream } from './inspect-stream.ts';
+import { metrics } from '../metrics/metrics.ts';
 import { toStorageError } from './storage-errors.ts';
 
 /** An object Strata wrote and checked. */
@@ -44,6 +45,7 @@ export async function putStream(storage: Storage, body: Readable, key: string, d
     });
     const results = await Promise.allSettled([upload.done(), piping]);
     if (results.some((r) => r.status === 'rejected')) throw firstMeaningful(results);
+    metrics.uploadBytes(inspect.result.size, 'multipart');
     return { key, ...inspect.result };
   } catch (error) {
     inspect.destroy();

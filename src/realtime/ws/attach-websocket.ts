@@ -15,6 +15,7 @@ import { type TransportHooks, transportKey } from '../transport-hooks.ts';
 import { resolveConnectionViewer } from './connection-viewer.ts';
 import { watchSession } from '../session-watch.ts';
 import { isShareable, SharedOperations } from './shared-operations.ts';
+import { metrics } from '../../metrics/metrics.ts';
 
 /** The part of an app the websocket endpoint serves from. */
 export interface WebSocketApp {
@@ -84,6 +85,7 @@ function isUpgradeAllowed(request: IncomingMessage, transport: TransportConfig):
 export function attachWebSocket({ server, app, log }: AttachWebSocketOptions): WebSocketEndpoint {
   const initial = app().config;
   const wss = new WebSocketServer({ noServer: true, maxPayload: initial.realtime.maxPayloadBytes });
+  const unwatchGauge = metrics.gauge('strata_websocket_connections', () => wss.clients.size);
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     if (pathname !== app().config.graphqlPath) {
@@ -222,6 +224,7 @@ export function attachWebSocket({ server, app, log }: AttachWebSocketOptions): W
     },
     closeAll,
     async close(graceMs = 2000) {
+      unwatchGauge();
       server.off('upgrade', onUpgrade);
       const force = setTimeout(() => wss.clients.forEach((client) => client.terminate()), graceMs);
       force.unref();

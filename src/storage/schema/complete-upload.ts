@@ -5,6 +5,7 @@ import { runWrite } from '../../schema/writes/run-write.ts';
 import { deleteFileObjects } from '../delete-file-objects.ts';
 import { toStorageError } from '../storage-errors.ts';
 import { RejectedUpload, verifyObject } from '../verify-object.ts';
+import { metrics } from '../../metrics/metrics.ts';
 import { type FileSchema, readBack } from './file-writes.ts';
 
 type Row = Record<string, any>;
@@ -50,6 +51,7 @@ export async function completeUpload(fs: FileSchema, ctx: Context, query: object
   let verified;
   try {
     verified = await verifyObject(storage, row.key, { size: Number(row.size), contentType: row.contentType, checksum: row.checksum });
+    metrics.uploadBytes(Number(row.size), 'presigned');
   } catch (error) {
     if (error instanceof RejectedUpload) {
       await reject(fs, ctx, row);
