@@ -37,7 +37,7 @@ export interface ConnectionDrain {
  *   answered, with `Connection: close`;
  * - subscription streams (SSE, multipart) are ended: they would never finish.
  */
-export function createConnectionDrain(lingerMs = 250): ConnectionDrain {
+export function createConnectionDrain(lingerMs = 1000): ConnectionDrain {
   const sockets = new Map<Socket, SocketState>();
   let stopping = false;
 
