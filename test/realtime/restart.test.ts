@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, providers, type TestDatabase } from '../support/databases.ts';
+import { providers, type TestDatabase } from '../support/databases.ts';
 import { within } from '../support/deferred.ts';
 import { freePort } from '../support/free-port.ts';
 import { hasRedis, startRedis, type TestRedis } from '../support/redis-server.ts';
@@ -210,5 +211,54 @@ describe.each(providers)('restarting a server without Redis (%s)', (provider) =>
       expect(c.cache).toEqual(new Map(rows.map((r) => [r.id, r.title])));
     }
     expect(Math.max(...clients.map((c) => c.closes))).toBeLessThan(15);
+  });
+});
+
+describe.skipIf(!hasRedis)('an instance that loses Redis for a while', () => {
+  let redis: TestRedis;
+  let db: TestDatabase;
+  let server: Instance;
+  let authorId: number;
+  const clients: ReturnType<typeof wsClient>[] = [];
+  const publishPost = async (title: string) => {
+    const row = await server.app.db.prisma.post.create({ data: { slug: `${title}-${Math.random()}`, title, authorId } });
+    server.app.realtime.publish([{ model: 'Post', kind: 'CREATED', key: { id: row.id }, row }]);
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis({ persist: true });
+    db = await createRealtimeDatabase('sqlite');
+    server = await startInstance(db.url, { REDIS_URL: redis.url, STRATA_REALTIME_REDIS_PREFIX: `strata-outage-${process.pid}` });
+    authorId = (await server.app.db.prisma.user.create({ data: { email: 'outage@example.com' } })).id;
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await server?.close();
+    await db?.drop();
+    await redis?.remove();
+  });
+
+  it('resumes cursors from before the outage once it reconnects, although it delivered locally meanwhile', async () => {
+    const client = wsClient(server.wsUrl);
+    clients.push(client);
+    const live = client.subscribe(CHANGED);
+    await server.until((s) => s.subscriptions === 1);
+    for (const title of ['Shared 1', 'Shared 2']) await publishPost(title);
+    const first = (await live.next()).data.postChanged.cursor;
+    await live.next();
+    // Redis comes back from a snapshot holding the history (what a persisted Redis restarting looks like).
+    const admin = new Redis(redis.url);
+    await admin.save();
+    await admin.quit();
+    await redis.stop();
+    await publishPost('Local only');
+    expect((await live.next()).data.postChanged.node.title).toBe('Local only');
+
+    await redis.start();
+    expect(await server.app.realtime.hub.ready(15_000)).toBe(true);
+    const resumed = client.subscribe(CHANGED, { after: first });
+    expect((await resumed.next()).data.postChanged.node.title).toBe('Shared 2');
+    await publishPost('Shared again');
+    expect((await resumed.next()).data.postChanged.node.title).toBe('Shared again');
   });
 });
