@@ -84,11 +84,6 @@ export class ReplayBuffer {
     return this.ring[(this.start + seq - oldest) % this.capacity]!.tag;
   }
 
-  /** Seq of the last event appended (0 before any). */
-  get head(): number {
-    return this.last;
-  }
-
   /** Events held. */
   get length(): number {
     return this.size;
