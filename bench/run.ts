@@ -143,6 +143,11 @@ function estimateSeconds(o: BenchOptions): number {
 }
 
 async function main(): Promise<number> {
+  const scenario = process.argv.indexOf('--scenario');
+  if (scenario !== -1 && process.argv[scenario + 1] === 'load') {
+    const { runLoadScenario } = await import('./load-scenario.ts');
+    return runLoadScenario(process.argv.slice(2).filter((_, i, all) => i !== scenario - 2 && i !== scenario - 1));
+  }
   let options: BenchOptions;
   try {
     const parsed = parseBenchArgs(process.argv.slice(2));

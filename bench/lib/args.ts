@@ -65,6 +65,10 @@ export const usage = `Usage: npm run bench -- [options]
   --hold <s>               after setup and verification, keep everything up <s> seconds, run nothing
   --strata-env KEY=VALUE   extra environment for Strata (repeatable)
   --strata-b-env KEY=VALUE environment of the peer strata-b, a second Strata run side by side (repeatable)
+
+  --scenario load          instead: N signed-in clients doing a read/write mix with the example app's rules,
+                           on PostgreSQL + Redis (bench/load-scenario.ts; options --clients 200 --duration 30
+                           --writes 0.2 --users 20 --scale S --pool 10 --strata-env KEY=VALUE)
 `;
 
 const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);

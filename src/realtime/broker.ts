@@ -14,6 +14,12 @@ export interface NumberedBatch {
   /** The tag of the batch holding event `first - 1`, when the broker knows it. */
   prevTag?: string;
   events: ChangeEvent[];
+  /**
+   * A batch read back from the broker's stored history when it (re)connects:
+   * it fills the replay buffer only (live subscribers got it already, or
+   * were not there).
+   */
+  history?: boolean;
 }
 
 /** A batch tag nobody else uses. */

@@ -35,6 +35,10 @@ export interface ChangeFeedOptions {
   log: Logger;
 }
 
+/** What a subscriber is told when the events after its cursor are gone (every transport says the same). */
+export const CURSOR_EXPIRED_MESSAGE = 'The events after this cursor are no longer available: refetch, then subscribe without after';
+export const cursorExpiredExtensions = { code: 'BAD_USER_INPUT', argument: 'after', reason: 'CURSOR_EXPIRED' } as const;
+
 /** Keys per query when loading many rows at once. */
 const CHUNK = 500;
 type Loaded = Map<string, Row> | null;
@@ -59,10 +63,8 @@ export class ChangeFeed {
   subscribe(spec: GroupSpec, options: FeedSubscribeOptions): AsyncIterableIterator<ChangePayload> {
     const replay = options.after ? this.options.hub.since(options.after) : [];
     if (replay === null) {
-      throw new AppError('BAD_USER_INPUT', 'The events after this cursor are no longer available: refetch, then subscribe without after', {
-        argument: 'after',
-        reason: 'CURSOR_EXPIRED',
-      });
+      const { code, ...extensions } = cursorExpiredExtensions;
+      throw new AppError(code, CURSOR_EXPIRED_MESSAGE, extensions);
     }
     let byKey = this.groups.get(spec.model);
     if (!byKey) this.groups.set(spec.model, (byKey = new Map()));

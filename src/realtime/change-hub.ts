@@ -40,6 +40,7 @@ export function createChangeHub({ broker, replayBufferSize = 10_000, log }: Crea
   broker.onBatch((batch) => {
     if (closed) return;
     buffer.append(batch);
+    if (batch.history) return;
     const received = { ...batch, ordinal: ++ordinal };
     for (const listener of listeners) {
       try {

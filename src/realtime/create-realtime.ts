@@ -42,7 +42,7 @@ export interface CreateRealtimeOptions {
 /** Builds the hub (in-process, or Redis when `config.redisUrl` is set) and the feed. */
 export async function createRealtime({ config, log, readFilter, decimal, redisWaitMs = 5000 }: CreateRealtimeOptions): Promise<Realtime> {
   const broker = config.redisUrl
-    ? createRedisBroker({ url: config.redisUrl, prefix: config.redisPrefix, log, decimal })
+    ? createRedisBroker({ url: config.redisUrl, prefix: config.redisPrefix, log, decimal, historySize: config.replayBufferSize })
     : createLocalBroker();
   const hub = createChangeHub({ broker, replayBufferSize: config.replayBufferSize, log });
   if (config.redisUrl && !(await hub.ready(redisWaitMs))) {

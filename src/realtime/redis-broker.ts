@@ -11,6 +11,8 @@ export interface RedisBrokerOptions {
   log: Logger;
   /** Builds Decimals of received rows. @default keeps them as strings */
   decimal?: DecimalFactory;
+  /** Recent batches kept in Redis, read back into the replay buffer on every (re)connect. @default 10000 */
+  historySize?: number;
 }
 
 /**
@@ -20,6 +22,8 @@ export interface RedisBrokerOptions {
  * A Redis restored from a snapshot numbers again from the snapshot's count;
  * each message carries its batch's tag and the tag of the batch before it,
  * so replay buffers tell reused numbers from the events a cursor saw.
+ * The same message is appended to a capped list (the history) in the same
+ * step, so the history holds exactly the batches published, in their order.
  */
 const publishScript = `
 local space = redis.call('GET', KEYS[2])
@@ -28,13 +32,29 @@ if not space then
   redis.call('SET', KEYS[2], space)
   redis.call('SET', KEYS[1], 0)
   redis.call('DEL', KEYS[4])
+  redis.call('DEL', KEYS[5])
 end
 local prev = redis.call('GET', KEYS[4]) or ''
 redis.call('SET', KEYS[4], ARGV[4])
 local last = redis.call('INCRBY', KEYS[1], ARGV[1])
 local first = last - tonumber(ARGV[1]) + 1
-redis.call('PUBLISH', KEYS[3], space .. '|' .. first .. '|' .. ARGV[4] .. '|' .. prev .. '|' .. ARGV[2])
+local message = space .. '|' .. first .. '|' .. ARGV[4] .. '|' .. prev .. '|' .. ARGV[2]
+redis.call('PUBLISH', KEYS[3], message)
+local keep = tonumber(ARGV[5])
+if keep > 0 then
+  redis.call('RPUSH', KEYS[5], message)
+  redis.call('LTRIM', KEYS[5], -keep, -1)
+end
 return first`;
+
+/** Splits a channel message (or a history entry) into its batch and its publisher's origin and id. */
+function parseMessage(message: string, decimal: DecimalFactory | undefined): { batch: NumberedBatch; from: string; id: number } {
+  const parts = message.split('|', 6);
+  const [space, first, tag, prevTag, from, id] = parts;
+  const payload = message.slice(parts.reduce((n, part) => n + part.length + 1, 0));
+  const events = decodeValue(payload, decimal) as ChangeEvent[];
+  return { batch: { space, first: Number(first), tag, prevTag: prevTag || undefined, events }, from, id: Number(id) };
+}
 
 /** Most local-fallback batches remembered, to skip their echo should Redis have published them after all. */
 const MAX_REMEMBERED = 10_000;
@@ -44,27 +64,35 @@ const MAX_REMEMBERED = 10_000;
  * delivers what comes back on the channel, so all share one order and one
  * numbering. While Redis is unreachable (or this instance's subscription is
  * down) batches are delivered locally in a local numbering, the outage is
- * logged once, and ioredis reconnects in the background.
+ * logged once, and ioredis reconnects in the background. Each time its
+ * subscription starts (start-up, end of an outage) it reads the history back
+ * into the replay buffer, holding live messages until then, so a restarted
+ * or reconnected instance resumes every cursor the history still covers.
  */
-export function createRedisBroker({ url, prefix = 'strata:realtime', log, decimal }: RedisBrokerOptions): Broker {
+export function createRedisBroker({ url, prefix = 'strata:realtime', log, decimal, historySize = 10_000 }: RedisBrokerOptions): Broker {
   const origin = newSpace();
   const localSpace = newSpace();
   let localNext = 1;
   let batchId = 0;
   const deliveredLocally = new Set<number>();
-  const keys = { seq: `${prefix}:seq`, space: `${prefix}:space`, channel: `${prefix}:changes`, tag: `${prefix}:tag` };
+  const keys = { seq: `${prefix}:seq`, space: `${prefix}:space`, channel: `${prefix}:changes`, tag: `${prefix}:tag`, history: `${prefix}:history` };
   const options = { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: false };
   const pub = new Redis(url, { ...options, connectionName: 'strata-realtime-pub' });
   const sub = new Redis(url, { ...options, connectionName: 'strata-realtime-sub' });
-  pub.defineCommand('strataPublish', { numberOfKeys: 4, lua: publishScript });
+  pub.defineCommand('strataPublish', { numberOfKeys: 5, lua: publishScript });
   let receive: ((batch: NumberedBatch) => void) | undefined;
   let subscribed = false;
+  /** Set when the subscription (re)starts: live messages wait in `held` until the history is read. */
+  let needsHistory = false;
+  let loading = false;
+  let held: string[] = [];
   let down = false;
   let closed = false;
   let onShared: (() => void)[] = [];
-  const isShared = () => subscribed && pub.status === 'ready';
-  /** Runs once both connections are up: start-up waiters resolve, and an outage ends. */
+  const isShared = () => subscribed && !needsHistory && pub.status === 'ready';
+  /** Runs once both connections are up: the history is read, then start-up waiters resolve and an outage ends. */
   const whenShared = () => {
+    if (subscribed && needsHistory && pub.status === 'ready' && !loading) loadHistory();
     if (!isShared()) return;
     for (const resolve of onShared) resolve();
     onShared = [];
@@ -90,22 +118,69 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
     sub.subscribe(keys.channel).then(
       () => {
         subscribed = true;
+        needsHistory = true;
         whenShared();
       },
       (error) => outage('subscribe failed', error),
     );
   });
   pub.on('ready', whenShared);
-  sub.on('message', (_channel: string, message: string) => {
-    const [space, first, tag, prevTag, from, id] = message.split('|', 6);
-    if (from === origin && deliveredLocally.delete(Number(id))) return;
-    const payload = message.slice([space, first, tag, prevTag, from, id].reduce((n, part) => n + part.length + 1, 0));
+  const onMessage = (message: string) => {
     try {
-      receive?.({ space, first: Number(first), tag, prevTag: prevTag || undefined, events: decodeValue(payload, decimal) as ChangeEvent[] });
+      const { batch, from, id } = parseMessage(message, decimal);
+      if (from === origin && deliveredLocally.delete(id)) return;
+      receive?.(batch);
     } catch (error) {
       log.error({ err: error }, 'realtime: unreadable change message ignored');
     }
+  };
+  sub.on('message', (_channel: string, message: string) => {
+    if (!needsHistory) return onMessage(message);
+    held.push(message);
+    // The history cannot be read for too long (publisher connection down): deliver, and let older cursors expire.
+    if (held.length >= MAX_REMEMBERED && !loading) {
+      needsHistory = false;
+      const waiting = held;
+      held = [];
+      for (const entry of waiting) onMessage(entry);
+    }
   });
+  /**
+   * Reads the history (after the subscription started, so it overlaps the
+   * held live messages rather than missing any) into the replay buffer, then
+   * delivers the held messages. Without the history (Redis error) delivery
+   * goes on and cursors older than this connection expire, as before.
+   */
+  const loadHistory = () => {
+    loading = true;
+    const finish = () => {
+      loading = false;
+      needsHistory = false;
+      const waiting = held;
+      held = [];
+      for (const message of waiting) onMessage(message);
+      whenShared();
+    };
+    pub.lrange(keys.history, 0, -1).then(
+      (entries) => {
+        let loaded = 0;
+        for (const entry of entries) {
+          try {
+            receive?.({ ...parseMessage(entry, decimal).batch, history: true });
+            loaded++;
+          } catch (error) {
+            log.error({ err: error }, 'realtime: unreadable history entry ignored');
+          }
+        }
+        log.debug({ batches: loaded }, 'realtime: replay history loaded from Redis');
+        finish();
+      },
+      (error: unknown) => {
+        log.warn({ err: error }, 'realtime: reading the replay history from Redis failed; older cursors will expire');
+        finish();
+      },
+    );
+  };
 
   const deliverLocally = (id: number, events: ChangeEvent[]) => {
     deliveredLocally.add(id);
@@ -130,7 +205,7 @@ export function createRedisBroker({ url, prefix = 'strata:realtime', log, decima
       }
       const message = `${origin}|${id}|${encodeValue(events)}`;
       (pub as unknown as { strataPublish(...args: unknown[]): Promise<number> })
-        .strataPublish(keys.seq, keys.space, keys.channel, keys.tag, events.length, message, newSpace(), newTag())
+        .strataPublish(keys.seq, keys.space, keys.channel, keys.tag, keys.history, events.length, message, newSpace(), newTag(), historySize)
         .catch((error: unknown) => {
           if (subscribed && !deliveredLocally.has(id)) deliverLocally(id, events);
           outage('publish failed', error);

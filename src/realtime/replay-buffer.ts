@@ -33,6 +33,8 @@ export class ReplayBuffer {
 
   /** Appends the events of one batch. */
   append({ space, first, tag, prevTag, events }: NumberedBatch): void {
+    // Already held (history read back on connect overlaps the live batches received meanwhile).
+    if (space === this.space && this.tagAt(first) === tag && first + events.length - 1 <= this.last) return;
     if (space !== this.space || first !== this.last + 1) {
       this.space = space;
       this.start = 0;
@@ -72,6 +74,14 @@ export class ReplayBuffer {
     const out: SequencedEvent[] = [];
     for (let i = cursor.seq - oldest + 1; i < this.size; i++) out.push(this.ring[(this.start + i) % this.capacity]!);
     return out;
+  }
+
+  /** The tag of the event at `seq` when this buffer holds it. */
+  private tagAt(seq: number): string | undefined {
+    if (!this.size) return undefined;
+    const oldest = this.ring[this.start]!.seq;
+    if (seq < oldest || seq > this.last) return undefined;
+    return this.ring[(this.start + seq - oldest) % this.capacity]!.tag;
   }
 
   /** Events held. */

@@ -66,8 +66,11 @@ describe('reconnecting and resuming', () => {
       for (const title of ['Kept 1', 'Kept 2', 'Kept 3']) await publishPost(small, title);
       for (let i = 0; i < 3; i++) await first.next();
 
-      const expired = await client.subscribe(CHANGED, { after: cursor }).next();
-      expect(expired.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR_EXPIRED' });
+      // An `error` message (the client's error handler), not a `next` result without data.
+      const expired = client.subscribe(CHANGED, { after: cursor });
+      const { error } = await expired.ended();
+      expect((error as any[])[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR_EXPIRED' });
+      expect(expired.received).toEqual([]);
       // The buffer holds the last two events: resuming after "Kept 1" still works.
       const resumed = client.subscribe(CHANGED, { after: cursorOf(first, 1) });
       expect((await resumed.next()).data.postChanged.node.title).toBe('Kept 2');

@@ -12,7 +12,9 @@ import type { RealtimeConfig, TransportConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import { createOriginCheck, isSameOrigin } from '../../server/allowed-origins.ts';
 import { type TransportHooks, transportKey } from '../transport-hooks.ts';
+import { realtimeOf } from '../create-realtime.ts';
 import { resolveConnectionViewer } from './connection-viewer.ts';
+import { expiredCursorErrors } from './expired-cursor.ts';
 import { watchSession } from '../session-watch.ts';
 import { isShareable, SharedOperations } from './shared-operations.ts';
 import { metrics } from '../../metrics/metrics.ts';
@@ -183,7 +185,11 @@ export function attachWebSocket({ server, app, log }: AttachWebSocketOptions): W
                 },
               }
             : undefined;
-          return { ...args, contextValue: await contextFactory(), rootValue: { execute, subscribe, share } };
+          const contextValue = await contextFactory();
+          // An expired `after` fails the operation with an `error` message (clients' error handler), not a `next` without data.
+          const expired = expiredCursorErrors(() => realtimeOf(contextValue).hub, document, payload.operationName, payload.variables);
+          if (expired) return expired;
+          return { ...args, contextValue, rootValue: { execute, subscribe, share } };
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           log.error({ err: error }, 'realtime: preparing a websocket operation failed');
