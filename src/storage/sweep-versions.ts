@@ -1,0 +1,78 @@
+import type { Storage } from './create-storage.ts';
+import { deleteKeys } from './delete-file-objects.ts';
+
+const PAGE = 500;
+
+/**
+ * Deletes version rows, then their objects (a failed object delete is
+ * left to the orphan sweep, since the row is gone). Returns the rows deleted.
+ */
+async function drop(storage: Storage, rows: { fileId: unknown; version: number; key: string }[]): Promise<{ deleted: number; failures: number }> {
+  let deleted = 0;
+  for (const row of rows) {
+    const { count } = await storage.prisma.strataFileVersion.deleteMany({ where: { fileId: row.fileId, version: row.version, key: row.key } });
+    deleted += count;
+  }
+  try {
+    // Variants of a version are left to the orphan sweep: listing them here would cost a request per key.
+    await deleteKeys(storage, rows.map((r) => r.key));
+    return { deleted, failures: 0 };
+  } catch (error) {
+    storage.log.warn({ err: error, count: rows.length }, 'could not delete the objects of old file versions; the orphan sweep retries');
+    return { deleted, failures: rows.length };
+  }
+}
+
+const columns = { fileId: true, version: true, key: true } as const;
+
+/**
+ * Applies the version retention settings to every file: versions older
+ * than `versionsMaxAgeSeconds` (when set), versions beyond the newest
+ * `versionsKeep` per file (after the setting was lowered; replaces trim
+ * as they go), and versions of files that no longer exist (a database
+ * cascade deleted the row, or deleting the versions after the row failed).
+ */
+export async function sweepFileVersions(storage: Storage, now: Date): Promise<{ deleted: number; failures: number }> {
+  const { prisma, config, file } = storage;
+  const versions = prisma.strataFileVersion;
+  const total = { deleted: 0, failures: 0 };
+  const add = (r: { deleted: number; failures: number }) => {
+    total.deleted += r.deleted;
+    total.failures += r.failures;
+  };
+  if (config.versionsMaxAgeSeconds > 0) {
+    const cutoff = new Date(now.getTime() - config.versionsMaxAgeSeconds * 1000);
+    for (let i = 0; i < 1000; i++) {
+      const rows = await versions.findMany({ where: { replacedAt: { lt: cutoff } }, take: PAGE, select: columns });
+      if (rows.length) add(await drop(storage, rows));
+      if (rows.length < PAGE) break;
+    }
+  }
+  const crowded: { fileId: unknown }[] = await versions.groupBy({ by: ['fileId'], having: { version: { _count: { gt: config.versionsKeep } } } });
+  for (const { fileId } of crowded) {
+    const rows = await versions.findMany({ where: { fileId }, orderBy: { version: 'desc' }, skip: config.versionsKeep, select: columns });
+    if (rows.length) add(await drop(storage, rows));
+  }
+  let cursor: unknown;
+  for (let i = 0; i < 10_000; i++) {
+    const page: { fileId: unknown }[] = await versions.findMany({
+      distinct: ['fileId'],
+      select: { fileId: true },
+      orderBy: { fileId: 'asc' },
+      where: cursor === undefined ? {} : { fileId: { gt: cursor } },
+      take: PAGE,
+    });
+    if (!page.length) break;
+    const ids = page.map((p) => p.fileId);
+    const alive: Record<string, unknown>[] = await prisma[file.delegate].findMany({ where: { [file.id.name]: { in: ids } }, select: { [file.id.name]: true } });
+    const present = new Set(alive.map((r) => r[file.id.name]));
+    const gone = ids.filter((id) => !present.has(id));
+    if (gone.length) {
+      const rows = await versions.findMany({ where: { fileId: { in: gone } }, select: columns });
+      if (rows.length) add(await drop(storage, rows));
+    }
+    cursor = ids[ids.length - 1];
+    if (page.length < PAGE) break;
+  }
+  return total;
+}
