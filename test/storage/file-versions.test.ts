@@ -203,6 +203,23 @@ describe.each(providers)('file versions (%s)', (provider) => {
     expect(await t.objects()).not.toContain(version.key);
   });
 
+  it('loses no content when replaces race: each one that succeeded left the content it replaced as a version', async () => {
+    const file = await upload(await png(4, 4));
+    const bodies = await Promise.all([10, 11, 12, 13].map((w) => png(w, 4)));
+    const results = await Promise.all(bodies.map((body) => replace(file.id, body)));
+    const won = results.filter((r) => !r.body.errors).map((r) => r.body.data.replaceFile);
+    for (const lost of results.filter((r) => r.body.errors)) expect(lost.body.errors[0].extensions.code).toBe('CONFLICT');
+    expect(won.length).toBeGreaterThanOrEqual(1);
+    const now = (await as('alice')(`query($id: String!) { file(where: { id: $id }) { key versions { version } } }`, { id: file.id })).data.file;
+    const versions = await t.prisma.strataFileVersion.findMany({ where: { fileId: file.id }, orderBy: { version: 'asc' } });
+    expect(versions).toHaveLength(won.length);
+    // Every key that was ever current is either current or a version; nothing in between.
+    const held = new Set([now.key, ...versions.map((v: any) => v.key)]);
+    expect(held).toEqual(new Set([file.key, ...won.map((w) => w.key)]));
+    const objects = await t.objects();
+    for (const key of held) expect(objects).toContain(key);
+  });
+
   it('refuses to replace a pending upload', async () => {
     const bytes = await png(3, 3);
     const pending = await as('alice')('mutation($size: BigInt!) { createUploadUrl(contentType: "image/png", size: $size, name: "p.png") { file { id } } }', { size: bytes.length });
