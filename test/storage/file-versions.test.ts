@@ -220,6 +220,23 @@ describe.each(providers)('file versions (%s)', (provider) => {
     for (const key of held) expect(objects).toContain(key);
   });
 
+  it('lists the versions of many files in a constant number of statements', async () => {
+    for (let i = 0; i < 3; i++) await replace((await upload(await png(4, 4))).id, await png(5, 5));
+    const count = async (query: string) => {
+      let res: any;
+      const statements = await t.countStatements(async () => {
+        res = await as('alice')(query);
+      });
+      expect(res.errors).toBeUndefined();
+      return { statements, files: res.data.files.length };
+    };
+    const plain = await count('{ files { id } }');
+    const withVersions = await count('{ files { id versions { version } } }');
+    expect(plain.files).toBeGreaterThanOrEqual(3);
+    // One batched visibility check and one batched version read, whatever the number of files.
+    expect(withVersions.statements - plain.statements).toBeLessThanOrEqual(2);
+  });
+
   it('refuses to replace a pending upload', async () => {
     const bytes = await png(3, 3);
     const pending = await as('alice')('mutation($size: BigInt!) { createUploadUrl(contentType: "image/png", size: $size, name: "p.png") { file { id } } }', { size: bytes.length });

@@ -2,6 +2,7 @@ import type { Context } from '../../context.ts';
 import { graphqlScalar } from '../../schema/scalars.ts';
 import type { FileVersionRow } from '../file-versions.ts';
 import { contentUrl, isReadableFile } from './file-url.ts';
+import { loadVersions } from './load-versions.ts';
 import type { FileSchema } from './file-writes.ts';
 import { replaceFile } from './replace-file.ts';
 import { restoreFileVersion } from './restore-file-version.ts';
@@ -54,7 +55,7 @@ export function defineVersionSchema(fs: FileSchema, transform: unknown): void {
       resolve: async (row: Row, _args: unknown, ctx: Context) => {
         // Checked again here, like url: whatever path led to the row, its versions are only the file's readers'.
         if (!(await isReadableFile(fs, ctx, row))) return [];
-        const rows: FileVersionRow[] = await ctx.prisma.strataFileVersion.findMany({ where: { fileId: row[file.id.name] }, orderBy: { version: 'desc' } });
+        const rows = await loadVersions(ctx, row[file.id.name]);
         return rows.map((v) => ({ ...v, public: row.public }));
       },
     }),
