@@ -2,8 +2,8 @@ import type { SchemaFragment } from '../engine/prepare-schema.ts';
 import { readDatamodel } from '../schema/dmmf.ts';
 import { findFileModel } from './file-model.ts';
 
-/** The model Strata adds to keep earlier contents of files; a user schema must not define it. */
-export const fileVersionTableModels = ['StrataFileVersion'] as const;
+/** The models Strata adds to keep earlier contents of files and pending direct replacements; a user schema must not define them. */
+export const fileVersionTableModels = ['StrataFileVersion', 'StrataFileReplacement'] as const;
 
 /**
  * The Prisma model holding earlier versions of files (see docs/files.md,
@@ -36,10 +36,27 @@ model StrataFileVersion {
   @@index([replacedAt])
   @@map("strata_file_version")
 }
+
+/// @internal Strata files: a direct (presigned) replacement of a file's content, started and not yet completed. One per file.
+model StrataFileReplacement {
+  fileId       ${idType} @id
+  key          String   @unique
+  size         BigInt
+  contentType  String
+  /// The SHA-256 (hex) the client declared, if any.
+  checksum     String?
+  originalName String
+  createdAt    DateTime @default(now())
+  /// The user who started it (their id as text); only they (or an admin) may complete it.
+  createdBy    String?
+
+  @@index([createdAt])
+  @@map("strata_file_replacement")
+}
 `;
 }
 
-/** Appends the file version table when the schema has a file model. */
+/** Appends the file version tables when the schema has a file model. */
 export const fileVersionSchemaFragment: SchemaFragment = {
   label: "Strata's file version table",
   models: fileVersionTableModels,

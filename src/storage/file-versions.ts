@@ -71,12 +71,14 @@ export async function deleteVersionObjects(storage: Storage, keys: string[]): Pr
   }
 }
 
-/** Deletes every version of deleted files, rows first, then objects; returns how many rows went. */
+/** Deletes every version and pending replacement of deleted files, rows first, then objects; returns how many version rows went. */
 export async function deleteVersionsOf(storage: Storage, fileIds: unknown[]): Promise<number> {
   if (!fileIds.length) return 0;
-  const rows: { key: string }[] = await storage.prisma.strataFileVersion.findMany({ where: { fileId: { in: fileIds } }, select: { key: true } });
-  if (!rows.length) return 0;
-  const { count } = await storage.prisma.strataFileVersion.deleteMany({ where: { fileId: { in: fileIds }, key: { in: rows.map((r) => r.key) } } });
-  await deleteVersionObjects(storage, rows.map((r) => r.key));
+  const { prisma } = storage;
+  const rows: { key: string }[] = await prisma.strataFileVersion.findMany({ where: { fileId: { in: fileIds } }, select: { key: true } });
+  const pending: { key: string }[] = await prisma.strataFileReplacement.findMany({ where: { fileId: { in: fileIds } }, select: { key: true } });
+  const { count } = rows.length ? await prisma.strataFileVersion.deleteMany({ where: { fileId: { in: fileIds }, key: { in: rows.map((r) => r.key) } } }) : { count: 0 };
+  if (pending.length) await prisma.strataFileReplacement.deleteMany({ where: { fileId: { in: fileIds }, key: { in: pending.map((r) => r.key) } } });
+  await deleteVersionObjects(storage, [...rows, ...pending].map((r) => r.key));
   return count;
 }

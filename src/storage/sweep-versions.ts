@@ -30,7 +30,8 @@ const columns = { fileId: true, version: true, key: true } as const;
  * than `versionsMaxAgeSeconds` (when set), versions beyond the newest
  * `versionsKeep` per file (after the setting was lowered; replaces trim
  * as they go), and versions of files that no longer exist (a database
- * cascade deleted the row, or deleting the versions after the row failed).
+ * cascade deleted the row, or deleting the versions after the row failed);
+ * and direct replacements not completed within `pendingTtlSeconds`.
  */
 export async function sweepFileVersions(storage: Storage, now: Date): Promise<{ deleted: number; failures: number }> {
   const { prisma, config, file } = storage;
@@ -73,6 +74,24 @@ export async function sweepFileVersions(storage: Storage, now: Date): Promise<{ 
     }
     cursor = ids[ids.length - 1];
     if (page.length < PAGE) break;
+  }
+  const cutoff = new Date(now.getTime() - config.pendingTtlSeconds * 1000);
+  for (let i = 0; i < 1000; i++) {
+    const stale: { fileId: unknown; key: string }[] = await prisma.strataFileReplacement.findMany({ where: { createdAt: { lt: cutoff } }, take: PAGE, select: { fileId: true, key: true } });
+    const abandoned: string[] = [];
+    for (const row of stale) {
+      // Only while still pending: a completion in between made the key the file's content, which must stay.
+      const { count } = await prisma.strataFileReplacement.deleteMany({ where: { fileId: row.fileId, key: row.key } });
+      if (count) abandoned.push(row.key);
+    }
+    total.deleted += abandoned.length;
+    if (abandoned.length) {
+      await deleteKeys(storage, abandoned).catch((error) => {
+        total.failures += abandoned.length;
+        storage.log.warn({ err: error, count: abandoned.length }, 'could not delete the objects of abandoned replacements; the orphan sweep retries');
+      });
+    }
+    if (stale.length < PAGE) break;
   }
   return total;
 }

@@ -58,7 +58,8 @@ export async function sweepPendingUploads(storage: Storage, options: SweepOption
 }
 
 /**
- * Deletes objects under Strata's own prefixes that no File row or file version refers to and
+ * Deletes objects under Strata's own prefixes that no File row, file version
+ * or pending replacement refers to and
  * that are older than `orphanGraceSeconds` (the grace covers uploads whose
  * row is being written). Variants go with their source. Keys Strata did not
  * make are never touched, so the bucket may be shared.
@@ -77,7 +78,8 @@ export async function sweepOrphanObjects(storage: Storage, options: SweepOptions
         const sources = [...new Set(old.map((k) => keys.sourceOf(k)))];
         const rows: { key: string }[] = await prisma[file.delegate].findMany({ where: { key: { in: sources } }, select: { key: true } });
         const versions: { key: string }[] = await prisma.strataFileVersion.findMany({ where: { key: { in: sources } }, select: { key: true } });
-        const known = new Set([...rows, ...versions].map((r) => r.key));
+        const replacing: { key: string }[] = await prisma.strataFileReplacement.findMany({ where: { key: { in: sources } }, select: { key: true } });
+        const known = new Set([...rows, ...versions, ...replacing].map((r) => r.key));
         const orphans = old.filter((k) => !known.has(keys.sourceOf(k)));
         if (orphans.length) {
           try {

@@ -237,6 +237,77 @@ describe.each(providers)('file versions (%s)', (provider) => {
     expect(withVersions.statements - plain.statements).toBeLessThanOrEqual(2);
   });
 
+  describe('direct (presigned) replacement', () => {
+    const START = 'mutation($id: String!, $type: String!, $size: BigInt!, $name: String) { createReplaceUrl(id: $id, contentType: $type, size: $size, name: $name) { url method headers { name value } file { id key } } }';
+    const COMPLETE = `mutation($id: String!) { completeReplace(id: $id) { ${FIELDS} } }`;
+    const start = (actor: Actor, id: string, bytes: Buffer, type = 'image/png') => as(actor)(START, { id, type, size: bytes.length, name: 'direct.png' });
+    const put = (tk: any, bytes: Buffer) =>
+      fetch(tk.url, { method: tk.method, headers: Object.fromEntries(tk.headers.map((h: any) => [h.name, h.value])), body: new Uint8Array(bytes) });
+
+    it('replaces the content with bytes PUT to S3, keeping the old content as a version', async () => {
+      const first = await png(6, 6);
+      const second = await png(64, 32);
+      const file = await upload(first);
+      const tk = (await start('alice', file.id, second)).data.createReplaceUrl;
+      expect(tk.file).toEqual({ id: file.id, key: file.key });
+      expect((await put(tk, second)).status).toBe(200);
+      const res = await as('alice')(COMPLETE, { id: file.id });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.completeReplace).toMatchObject({ checksum: sha256(second), width: 64, height: 32, originalName: 'direct.png' });
+      expect(res.data.completeReplace.versions.map((v: any) => v.checksum)).toEqual([sha256(first)]);
+      expect((await download(res.data.completeReplace.url)).equals(second)).toBe(true);
+      // Completing again: nothing is pending any more.
+      expect((await as('alice')(COMPLETE, { id: file.id })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    });
+
+    it('is refused to whoever may not update the file, and completed only by whoever started it', async () => {
+      const priv = await upload(await png(4, 4));
+      const pub = await upload(await png(4, 4), { public: true });
+      const bytes = await png(5, 5);
+      for (const [actor, id, code] of [['bob', priv.id, 'NOT_FOUND'], ['bob', pub.id, 'FORBIDDEN'], ['anonymous', pub.id, 'UNAUTHENTICATED'], ['bob', 'missing', 'NOT_FOUND']] as const) {
+        expect((await start(actor, id, bytes)).errors?.[0].extensions.code, `start by ${actor}`).toBe(code);
+        expect((await as(actor)(COMPLETE, { id })).errors?.[0].extensions.code, `complete by ${actor}`).toBe(code);
+      }
+      const tk = (await start('admin', priv.id, bytes)).data.createReplaceUrl;
+      await put(tk, bytes);
+      expect((await as('alice')(COMPLETE, { id: priv.id })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+      expect((await as('admin')(COMPLETE, { id: priv.id })).data.completeReplace.width).toBe(5);
+    });
+
+    it('deletes bytes that do not match what was declared, leaving the file as it was', async () => {
+      const file = await upload(await png(4, 4));
+      const declared = await png(5, 5);
+      const tk = (await start('alice', file.id, declared)).data.createReplaceUrl;
+      // Completing before the PUT keeps the pending replacement: the client may still upload.
+      expect((await as('alice')(COMPLETE, { id: file.id })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+      const wrong = Buffer.alloc(declared.length, 'x');
+      await put(tk, wrong);
+      const key = (await t.prisma.strataFileReplacement.findUnique({ where: { fileId: file.id } })).key;
+      const res = await as('alice')(COMPLETE, { id: file.id });
+      expect(res.errors?.[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(await t.prisma.strataFileReplacement.findUnique({ where: { fileId: file.id } })).toBeNull();
+      expect(await t.objects()).not.toContain(key);
+      const now = (await as('alice')(VERSIONS, { id: file.id })).data.file;
+      expect(now.versions).toEqual([]);
+      expect((await t.prisma.file.findUnique({ where: { id: file.id } })).key).toBe(file.key);
+    });
+
+    it('sweeps replacements never completed, row and object, and never the file', async () => {
+      const file = await upload(await png(4, 4));
+      const bytes = await png(5, 5);
+      const tk = (await start('alice', file.id, bytes)).data.createReplaceUrl;
+      await put(tk, bytes);
+      const key = (await t.prisma.strataFileReplacement.findUnique({ where: { fileId: file.id } })).key;
+      expect(await t.objects()).toContain(key);
+      await sweep(t.storage, { now: later(2 * HOUR) });
+      expect(await t.prisma.strataFileReplacement.findUnique({ where: { fileId: file.id } })).toBeNull();
+      const objects = await t.objects();
+      expect(objects).not.toContain(key);
+      expect(objects).toContain(file.key);
+      expect((await as('alice')(COMPLETE, { id: file.id })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    });
+  });
+
   it('refuses to replace a pending upload', async () => {
     const bytes = await png(3, 3);
     const pending = await as('alice')('mutation($size: BigInt!) { createUploadUrl(contentType: "image/png", size: $size, name: "p.png") { file { id } } }', { size: bytes.length });

@@ -108,5 +108,5 @@ export function defineFileSchema(gen: Generator, storage: Storage | null | undef
       resolve: (query: object, _root: unknown, args: any, ctx: Context) => completeUpload(fs, ctx, query, args),
     }),
   }));
-  defineVersionSchema(fs, transform);
+  defineVersionSchema(fs, { transform, presigned });
 }

@@ -3,6 +3,7 @@ import { graphqlScalar } from '../../schema/scalars.ts';
 import type { FileVersionRow } from '../file-versions.ts';
 import { contentUrl, isReadableFile } from './file-url.ts';
 import { loadVersions } from './load-versions.ts';
+import { completeReplace, createReplaceUrl } from './presigned-replace.ts';
 import type { FileSchema } from './file-writes.ts';
 import { replaceFile } from './replace-file.ts';
 import { restoreFileVersion } from './restore-file-version.ts';
@@ -17,11 +18,13 @@ export const versionTypeName = (modelName: string) => `${modelName}Version`;
 
 /**
  * Adds file versions to the API (docs/files.md, "Versions"): the
- * `FileVersion` type, `File.versions`, `replaceFile` (multipart) and
+ * `FileVersion` type, `File.versions`, `replaceFile` (multipart),
+ * `createReplaceUrl` + `completeReplace` (presigned PUT) and
  * `restoreFileVersion`. Versions are read through their file: a viewer who
  * may read the file may list and download its versions, and nobody else.
  */
-export function defineVersionSchema(fs: FileSchema, transform: unknown): void {
+export function defineVersionSchema(fs: FileSchema, refs: { transform: unknown; presigned: unknown }): void {
+  const { transform, presigned } = refs;
   const { builder } = fs.gen;
   const { file } = fs;
   const policy = fs.gen.policy(file.model.name);
@@ -68,6 +71,26 @@ export function defineVersionSchema(fs: FileSchema, transform: unknown): void {
       extensions: mayUpdate,
       args: { id: t.arg({ type: idType, required: true }), file: t.arg({ type: 'Upload', required: true }), name: t.arg.string({ description: '@default the uploaded file name' }) },
       resolve: (query: object, _root: unknown, args: any, ctx: Context) => replaceFile(fs, ctx, query, args),
+    }),
+    createReplaceUrl: t.field({
+      type: presigned,
+      description: 'Starts replacing a file\'s content with a direct upload: a presigned PUT URL for the new bytes. Call completeReplace after the PUT. Needs the update rule.',
+      extensions: mayUpdate,
+      args: {
+        id: t.arg({ type: idType, required: true }),
+        contentType: t.arg.string({ required: true }),
+        size: t.arg({ type: sizeType, required: true }),
+        name: t.arg.string({ description: '@default the current name' }),
+        checksum: t.arg.string({ description: 'SHA-256 of the bytes in hex; S3 then refuses any other body.' }),
+      },
+      resolve: (_root: unknown, args: any, ctx: Context) => createReplaceUrl(fs, ctx, {}, args),
+    }),
+    completeReplace: t.prismaField({
+      type: file.model.name,
+      description: 'Verifies the bytes PUT for createReplaceUrl (size, type, checksum) and makes them the file\'s content; the content it had is kept as a version.',
+      extensions: mayUpdate,
+      args: { id: t.arg({ type: idType, required: true }) },
+      resolve: (query: object, _root: unknown, args: any, ctx: Context) => completeReplace(fs, ctx, query, args),
     }),
     restoreFileVersion: t.prismaField({
       type: file.model.name,
