@@ -56,9 +56,13 @@ export async function archiveContent(tx: PrismaLike, file: FileModel, row: Row, 
 /** Deletes a file's versions beyond the newest `keep` (inside the caller's transaction); returns their keys, whose objects go after the commit. */
 export async function trimVersions(tx: PrismaLike, fileId: unknown, keep: number): Promise<string[]> {
   const old: { version: number; key: string }[] = await tx.strataFileVersion.findMany({ where: { fileId }, orderBy: { version: 'desc' }, skip: keep, select: { version: true, key: true } });
-  if (!old.length) return [];
-  await tx.strataFileVersion.deleteMany({ where: { fileId, version: { in: old.map((v) => v.version) } } });
-  return old.map((v) => v.key);
+  const gone: string[] = [];
+  for (const v of old) {
+    // Only keys whose row this transaction deleted: a row gone meanwhile is someone else's to clean up.
+    const { count } = await tx.strataFileVersion.deleteMany({ where: { fileId, version: v.version, key: v.key } });
+    if (count) gone.push(v.key);
+  }
+  return gone;
 }
 
 /**

@@ -8,18 +8,20 @@ const PAGE = 500;
  * left to the orphan sweep, since the row is gone). Returns the rows deleted.
  */
 async function drop(storage: Storage, rows: { fileId: unknown; version: number; key: string }[]): Promise<{ deleted: number; failures: number }> {
-  let deleted = 0;
+  const gone: string[] = [];
   for (const row of rows) {
     const { count } = await storage.prisma.strataFileVersion.deleteMany({ where: { fileId: row.fileId, version: row.version, key: row.key } });
-    deleted += count;
+    // A version restored since it was read is the file's content now: its object must stay.
+    if (count) gone.push(row.key);
   }
+  if (!gone.length) return { deleted: 0, failures: 0 };
   try {
     // Variants of a version are left to the orphan sweep: listing them here would cost a request per key.
-    await deleteKeys(storage, rows.map((r) => r.key));
-    return { deleted, failures: 0 };
+    await deleteKeys(storage, gone);
+    return { deleted: gone.length, failures: 0 };
   } catch (error) {
-    storage.log.warn({ err: error, count: rows.length }, 'could not delete the objects of old file versions; the orphan sweep retries');
-    return { deleted, failures: rows.length };
+    storage.log.warn({ err: error, count: gone.length }, 'could not delete the objects of old file versions; the orphan sweep retries');
+    return { deleted: gone.length, failures: gone.length };
   }
 }
 

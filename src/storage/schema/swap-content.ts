@@ -59,7 +59,8 @@ export async function swapContent(
       return { row: updated, dropped };
     });
   } catch (error) {
-    if (fromPrismaError(error)?.code === 'CONFLICT') throw contentConflict(model.name);
+    // P2034: PostgreSQL ended the transaction in a deadlock with another change of the same file.
+    if (fromPrismaError(error)?.code === 'CONFLICT' || (error as { code?: unknown })?.code === 'P2034') throw contentConflict(model.name);
     throw error;
   }
 }
