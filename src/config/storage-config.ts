@@ -49,6 +49,10 @@ export interface StorageConfig {
   maxImageDimension: number;
   /** Where the embedded s3rver of `strata dev` keeps objects. @default `<cacheDir>/storage` */
   embeddedDir: string;
+  /** Earlier versions kept per file when its content is replaced; 0 keeps none (`STRATA_FILE_VERSIONS_KEEP`). @default 10 */
+  versionsKeep: number;
+  /** Earlier versions older than this are deleted by the sweep; 0 keeps them regardless of age (`STRATA_FILE_VERSIONS_MAX_AGE_SECONDS`). @default 0 */
+  versionsMaxAgeSeconds: number;
 }
 
 /** Media types uploads accept unless `STRATA_UPLOAD_ALLOWED_TYPES` says otherwise. */
@@ -98,5 +102,7 @@ export function readStorageConfig({ env, mode, int, bool, problems }: Readers, c
     sweepIntervalSeconds: int('STRATA_STORAGE_SWEEP_INTERVAL_SECONDS', mode === 'test' ? 0 : 900, 0),
     maxImageDimension: int('STRATA_IMAGE_MAX_DIMENSION', 4096, 16),
     embeddedDir: path.join(cacheDir, 'storage'),
+    versionsKeep: int('STRATA_FILE_VERSIONS_KEEP', 10, 0),
+    versionsMaxAgeSeconds: int('STRATA_FILE_VERSIONS_MAX_AGE_SECONDS', 0, 0),
   };
 }

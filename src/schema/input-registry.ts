@@ -1,5 +1,6 @@
 import { badInput } from '../errors.ts';
 import type { AnyBuilder } from './builder.ts';
+import { sqliteJsonPath } from './inputs/filters.ts';
 import { names } from './naming.ts';
 
 /** One field of a generated input type. `type` names a scalar, an enum or another input. */
@@ -9,7 +10,7 @@ export interface FieldSpec {
   required?: boolean;
   description?: string;
   /** How the value reaches Prisma; by default it passes as is. */
-  kind?: 'json' | 'numericOps' | 'placeholder';
+  kind?: 'json' | 'jsonPath' | 'numericOps' | 'placeholder';
 }
 
 export type FieldSpecs = Record<string, FieldSpec>;
@@ -77,6 +78,7 @@ export class InputRegistry {
       const spec = fields[key];
       if (!spec) continue;
       if (spec.kind === 'json') out[key] = raw === null ? this.dbNull : raw;
+      else if (spec.kind === 'jsonPath') out[key] = raw === null ? undefined : sqliteJsonPath(raw);
       else if (spec.kind === 'numericOps' || spec.kind === 'placeholder') continue;
       else out[key] = this.toPrisma(raw, spec.type);
     }

@@ -2,13 +2,15 @@ import { authSchemaFragment } from '../auth/users/auth-tables.ts';
 import { type Config, providerOf } from '../config.ts';
 import { type PreparedSchema, prepareSchema } from '../engine/prepare-schema.ts';
 import { functionSchemaFragment } from '../functions/internal-tables.ts';
+import { fileVersionSchemaFragment } from '../storage/file-versions-table.ts';
 
 /**
  * The user's schema with Strata's own tables: the auth tables when
- * `authUserModel` can hold accounts, and the trigger and schedule tables.
+ * `authUserModel` can hold accounts, the trigger and schedule tables, and
+ * the file version table when there is a file model.
  */
 export function prepareAppSchema(source: string, provider?: 'sqlite' | 'postgresql', authUserModel = 'User'): PreparedSchema {
-  return prepareSchema(source, provider, [authSchemaFragment(authUserModel), functionSchemaFragment]);
+  return prepareSchema(source, provider, [authSchemaFragment(authUserModel), functionSchemaFragment, fileVersionSchemaFragment]);
 }
 
 /**

@@ -49,6 +49,7 @@ export function createStorage({ config, mode, datamodel, prisma, log, now = () =
     else if (mode === 'development') log.warn(`${message} (strata dev starts an embedded store)`);
     return null;
   }
+  if (!prisma.strataFileVersion) throw new Error(`Strata's file version table is missing from the generated client: prepare the schema with prepareAppSchema (src/server/prepare-app-schema.ts)`);
   const storage: Storage = {
     config,
     client: client ?? createS3Client(config),

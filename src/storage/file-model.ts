@@ -13,10 +13,12 @@ export interface FileModel {
   hasOwner: boolean;
   /** Whether the model has `metadata Json?`. */
   hasMetadata: boolean;
+  /** Whether the model has `width Int?` and `height Int?`, which Strata sets for images. */
+  hasDimensions: boolean;
 }
 
 /** Columns Strata writes itself; clients can never set them through any mutation. */
-export const managedFileFields = ['key', 'bucket', 'size', 'contentType', 'checksum', 'status', 'public', 'ownerId', 'createdAt'] as const;
+export const managedFileFields = ['key', 'bucket', 'size', 'contentType', 'checksum', 'status', 'public', 'ownerId', 'createdAt', 'width', 'height'] as const;
 
 const required: [name: string, types: string[], nullable: boolean | 'either'][] = [
   ['key', ['String'], false],
@@ -51,6 +53,12 @@ export function fileModelProblems(datamodel: Datamodel, model: DmmfModel): strin
   if (owner && (owner.kind !== 'scalar' || owner.isRequired)) problems.push('field `ownerId` must be optional (String? or Int?) when present');
   const metadata = field('metadata');
   if (metadata && (metadata.type !== 'Json' || metadata.isRequired)) problems.push('field `metadata` must be `Json?` when present');
+  const width = field('width');
+  const height = field('height');
+  for (const f of [width, height]) {
+    if (f && (f.kind !== 'scalar' || f.type !== 'Int' || f.isRequired || f.isList)) problems.push(`field \`${f.name}\` must be \`Int?\` when present`);
+  }
+  if (!width !== !height) problems.push('fields `width` and `height` go together: add both or neither');
   return problems;
 }
 
@@ -78,5 +86,6 @@ export function findFileModel(datamodel: Datamodel): FileModel | null {
     sizeType: field('size')!.type as 'Int' | 'BigInt',
     hasOwner: !!field('ownerId'),
     hasMetadata: !!field('metadata'),
+    hasDimensions: !!field('width') && !!field('height'),
   };
 }

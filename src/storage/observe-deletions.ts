@@ -1,10 +1,11 @@
 import type { ChangeSink } from '../realtime/change-event.ts';
 import type { Storage } from './create-storage.ts';
 import { deleteFileObjects } from './delete-file-objects.ts';
+import { deleteVersionsOf } from './file-versions.ts';
 
 /**
  * Wraps a change sink so that every committed deletion of a file row also
- * deletes its object and variants — whatever path deleted the row
+ * deletes its object and variants, and its versions — whatever path deleted the row
  * (`deleteFile`, `deleteManyFiles`, nested deletes, hooks). The row is gone
  * first, so a failing S3 leaves an object without a row (logged; the orphan
  * sweep removes it), never a row without its object. `track` receives each
@@ -24,6 +25,12 @@ export function observeFileDeletions(sink: ChangeSink, storage: Storage, track: 
           deleteFileObjects(storage, key).catch((error) =>
             storage.log.warn({ err: error, key }, 'file row deleted but its object could not be; the orphan sweep will delete it'),
           ),
+        );
+        const fileId = event.row[storage.file.id.name];
+        track(
+          deleteVersionsOf(storage, [fileId])
+            .then(() => undefined)
+            .catch((error) => storage.log.warn({ err: error, fileId }, 'file row deleted but its versions could not be; the storage sweep will delete them')),
         );
       }
     },

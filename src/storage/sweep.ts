@@ -2,6 +2,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { ChangeSink } from '../realtime/change-event.ts';
 import type { Storage } from './create-storage.ts';
 import { deleteFileObjects, deleteKeys } from './delete-file-objects.ts';
+import { sweepFileVersions } from './sweep-versions.ts';
 
 /** What one sweep removed. */
 export interface SweepReport {
@@ -9,6 +10,8 @@ export interface SweepReport {
   pendingUploads: number;
   /** Objects without a File row (failed deletes, rows removed by database cascades, crashed uploads). */
   orphanObjects: number;
+  /** File versions past the retention settings, or of files that no longer exist (rows and objects). */
+  fileVersions: number;
   /** Objects S3 refused to delete; the next sweep retries them. */
   failures: number;
 }
@@ -55,7 +58,8 @@ export async function sweepPendingUploads(storage: Storage, options: SweepOption
 }
 
 /**
- * Deletes objects under Strata's own prefixes that no File row refers to and
+ * Deletes objects under Strata's own prefixes that no File row, file version
+ * or pending replacement refers to and
  * that are older than `orphanGraceSeconds` (the grace covers uploads whose
  * row is being written). Variants go with their source. Keys Strata did not
  * make are never touched, so the bucket may be shared.
@@ -73,7 +77,9 @@ export async function sweepOrphanObjects(storage: Storage, options: SweepOptions
       if (old.length) {
         const sources = [...new Set(old.map((k) => keys.sourceOf(k)))];
         const rows: { key: string }[] = await prisma[file.delegate].findMany({ where: { key: { in: sources } }, select: { key: true } });
-        const known = new Set(rows.map((r) => r.key));
+        const versions: { key: string }[] = await prisma.strataFileVersion.findMany({ where: { key: { in: sources } }, select: { key: true } });
+        const replacing: { key: string }[] = await prisma.strataFileReplacement.findMany({ where: { key: { in: sources } }, select: { key: true } });
+        const known = new Set([...rows, ...versions, ...replacing].map((r) => r.key));
         const orphans = old.filter((k) => !known.has(keys.sourceOf(k)));
         if (orphans.length) {
           try {
@@ -91,12 +97,13 @@ export async function sweepOrphanObjects(storage: Storage, options: SweepOptions
   return { deleted, failures };
 }
 
-/** One full cleanup: expired pending uploads, then orphan objects. Safe to run on every instance at once. */
+/** One full cleanup: expired pending uploads, old file versions, then orphan objects. Safe to run on every instance at once. */
 export async function sweep(storage: Storage, options: SweepOptions = {}): Promise<SweepReport> {
   const pending = await sweepPendingUploads(storage, options);
+  const versions = await sweepFileVersions(storage, options.now ?? storage.now());
   const orphans = await sweepOrphanObjects(storage, options);
-  const report = { pendingUploads: pending.deleted, orphanObjects: orphans.deleted, failures: pending.failures + orphans.failures };
-  if (report.pendingUploads || report.orphanObjects || report.failures) storage.log.info(report, 'storage sweep');
+  const report = { pendingUploads: pending.deleted, fileVersions: versions.deleted, orphanObjects: orphans.deleted, failures: pending.failures + versions.failures + orphans.failures };
+  if (report.pendingUploads || report.fileVersions || report.orphanObjects || report.failures) storage.log.info(report, 'storage sweep');
   return report;
 }
 

@@ -1,3 +1,4 @@
+import { badInput } from '../../errors.ts';
 import type { Datamodel } from '../dmmf.ts';
 import { numericTypes } from '../dmmf.ts';
 import type { FieldSpecs, InputRegistry } from '../input-registry.ts';
@@ -14,7 +15,8 @@ function operators(type: string, isEnum: boolean, provider: Datamodel['provider'
     // Prisma's Json filter takes a value under `not`, not a nested filter: `{ not: { equals: 1 } }` would compare with that object.
     not: json ? { type, kind: 'json' } : { type: self },
   };
-  if (json || type === 'Boolean') return ops;
+  if (json) return { ...ops, ...jsonOperators(type, provider) };
+  if (type === 'Boolean') return ops;
   ops.in = { type, list: true };
   ops.notIn = { type, list: true };
   if (!isEnum && comparable.has(type)) {
@@ -27,6 +29,36 @@ function operators(type: string, isEnum: boolean, provider: Datamodel['provider'
     if (provider === 'postgresql') ops.mode = { type: names.queryMode, description: 'insensitive compares without case (PostgreSQL).' };
   }
   return ops;
+}
+
+/**
+ * Prisma's Json filters that both databases run: a `path` into the value
+ * (one shape for both, translated for SQLite by {@link sqliteJsonPath}),
+ * then `equals`/`not` or the string tests on what is found there.
+ * PostgreSQL also has `array_contains`. Prisma's own names, as elsewhere.
+ */
+function jsonOperators(type: string, provider: Datamodel['provider']): FieldSpecs {
+  const ops: FieldSpecs = {
+    path: { type: 'String', list: true, kind: provider === 'sqlite' ? 'jsonPath' : undefined, description: 'Keys (and array indexes, as digits) leading to the value the other operators test, e.g. ["camera", "model"].' },
+    string_contains: { type: 'String', description: 'The value at `path` is a string containing this.' },
+    string_starts_with: { type: 'String' },
+    string_ends_with: { type: 'String' },
+  };
+  if (provider === 'postgresql') ops.array_contains = { type, kind: 'json', description: 'The array at `path` contains these elements (PostgreSQL).' };
+  return ops;
+}
+
+/** A `path` of a Json filter as SQLite's JSON path: `["camera", "model"]` → `$."camera"."model"`, digits index arrays. */
+export function sqliteJsonPath(path: unknown): string {
+  if (!Array.isArray(path)) throw badInput('A Json filter path is a list of keys');
+  return `$${path
+    .map((segment) => {
+      const key = String(segment);
+      if (/^\d+$/.test(key)) return `[${key}]`;
+      if (key.includes('"')) throw badInput('A Json filter path key cannot contain a double quote on SQLite', { key });
+      return `."${key}"`;
+    })
+    .join('')}`;
 }
 
 /**

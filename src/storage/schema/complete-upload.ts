@@ -3,6 +3,7 @@ import type { Context } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { runWrite } from '../../schema/writes/run-write.ts';
 import { deleteFileObjects } from '../delete-file-objects.ts';
+import { type Dimensions, readDimensions } from '../image-dimensions.ts';
 import { toStorageError } from '../storage-errors.ts';
 import { RejectedUpload, verifyObject } from '../verify-object.ts';
 import { metrics } from '../../metrics/metrics.ts';
@@ -49,9 +50,11 @@ export async function completeUpload(fs: FileSchema, ctx: Context, query: object
   const row = await authorize(fs, ctx, args.id);
   if (row.status === 'ACTIVE') return readBack(fs, ctx, query, row);
   let verified;
+  let dimensions: Dimensions | null = null;
   try {
     verified = await verifyObject(storage, row.key, { size: Number(row.size), contentType: row.contentType, checksum: row.checksum });
     metrics.uploadBytes(Number(row.size), 'presigned');
+    if (fs.file.hasDimensions) dimensions = await readDimensions(storage, row.key, verified.contentType);
   } catch (error) {
     if (error instanceof RejectedUpload) {
       await reject(fs, ctx, row);
@@ -61,7 +64,7 @@ export async function completeUpload(fs: FileSchema, ctx: Context, query: object
     throw toStorageError(error);
   }
   const active = await runWrite(fs.gen, ctx, async (s) => {
-    const { count } = await s.delegate(model).updateMany({ where: { [id.name]: row[id.name], status: 'PENDING' }, data: { status: 'ACTIVE', checksum: verified.checksum } });
+    const { count } = await s.delegate(model).updateMany({ where: { [id.name]: row[id.name], status: 'PENDING' }, data: { status: 'ACTIVE', checksum: verified.checksum, ...dimensions } });
     if (count === 0) throw notFound(model.name);
     const updated = await s.delegate(model).findFirst({ where: { [id.name]: row[id.name] }, select: s.scalarSelect(model) });
     s.record(model, 'UPDATED', updated, row);

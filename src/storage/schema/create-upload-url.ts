@@ -3,6 +3,7 @@ import { AppError, badInput } from '../../errors.ts';
 import { createRow } from '../../schema/writes/row-writes.ts';
 import { runWrite } from '../../schema/writes/run-write.ts';
 import { baseType, cleanFileName, isAllowedType } from '../content-types.ts';
+import type { Storage } from '../create-storage.ts';
 import { presignPut } from '../presign.ts';
 import { clientColumns, type FileSchema, readBack, systemColumns } from './file-writes.ts';
 
@@ -23,6 +24,17 @@ interface CreateUploadUrlArgs {
  */
 export async function createUploadUrl(fs: FileSchema, ctx: Context, query: object, args: CreateUploadUrlArgs) {
   const storage = fs.storage();
+  const { contentType, size, checksum } = checkDeclared(storage, args);
+  const visibility = args.public ? 'public' : 'private';
+  const key = storage.keys.create(visibility);
+  const row = await runWrite(fs.gen, ctx, (s) =>
+    createRow(s, fs.file.model, clientColumns(fs, cleanFileName(args.name), args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'PENDING', visibility })),
+  );
+  return presignedUpload(storage, key, { contentType, size, checksum }, await readBack(fs, ctx, query, row));
+}
+
+/** What a client declares of a direct upload, checked before anything is created: type on the allowlist, size within the limit, checksum well formed. */
+export function checkDeclared(storage: Storage, args: { contentType: string; size: number | bigint; checksum?: string | null }) {
   const { maxFileSize, allowedTypes } = storage.config;
   const contentType = baseType(args.contentType);
   if (!isAllowedType(contentType, allowedTypes)) {
@@ -33,14 +45,15 @@ export async function createUploadUrl(fs: FileSchema, ctx: Context, query: objec
   if (size > maxFileSize) throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${maxFileSize} bytes`, { maxBytes: maxFileSize });
   const checksum = args.checksum?.toLowerCase() ?? null;
   if (checksum !== null && !/^[0-9a-f]{64}$/.test(checksum)) throw badInput('checksum must be the SHA-256 of the file in hex (64 characters)', { argument: 'checksum' });
-  const visibility = args.public ? 'public' : 'private';
-  const key = storage.keys.create(visibility);
-  const row = await runWrite(fs.gen, ctx, (s) =>
-    createRow(s, fs.file.model, clientColumns(fs, cleanFileName(args.name), args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'PENDING', visibility })),
-  );
+  return { contentType, size, checksum };
+}
+
+/** The `PresignedUpload` answer: where and how to PUT `key`, and the file it is for. */
+export async function presignedUpload(storage: Storage, key: string, declared: { contentType: string; size: number; checksum: string | null }, file: unknown) {
+  const { contentType, size, checksum } = declared;
   const presigned = await presignPut(storage, key, contentType, size, checksum ? Buffer.from(checksum, 'hex').toString('base64') : undefined);
   return {
-    file: await readBack(fs, ctx, query, row),
+    file,
     url: presigned.url,
     method: presigned.method,
     headers: Object.entries(presigned.headers).map(([name, value]) => ({ name, value })),

@@ -9,6 +9,7 @@ import { type FileSchema, storageNotConfigured } from './file-writes.ts';
 import { fileUrl } from './file-url.ts';
 import { uploadFile } from './upload-file.ts';
 import { UploadScalar } from './upload-scalar.ts';
+import { defineVersionSchema, versionTypeName } from './define-version-schema.ts';
 
 /** GraphQL type names the file fields add; a model of the same name would clash. */
 const ownTypes = ['Upload', 'ImageTransformInput', 'ImageFit', 'ImageFormat', 'PresignedUpload', 'HttpHeader'];
@@ -17,14 +18,15 @@ const ownTypes = ['Upload', 'ImageTransformInput', 'ImageFit', 'ImageFormat', 'P
  * Adds file storage to the API when the schema has a file model (see
  * docs/files.md): the `Upload` scalar, `uploadFile` (GraphQL multipart
  * request), `createUploadUrl` and `completeUpload` (presigned PUT), and
- * `File.url(transform)`. The fields exist whether or not S3 is configured,
+ * `File.url(transform)`, and versions (`File.versions`, `replaceFile`,
+ * `restoreFileVersion`). The fields exist whether or not S3 is configured,
  * so the printed schema does not depend on the environment; without
  * storage their resolvers fail with a clear error.
  */
 export function defineFileSchema(gen: Generator, storage: Storage | null | undefined): void {
   const file = findFileModel(gen.datamodel);
   if (!file) return;
-  const clash = gen.datamodel.models.find((m) => ownTypes.includes(m.name));
+  const clash = gen.datamodel.models.find((m) => ownTypes.includes(m.name) || m.name === versionTypeName(file.model.name));
   if (clash) throw new Error(`Model ${clash.name} clashes with a type of Strata's file uploads; rename it (@@map keeps its table)`);
   const { builder } = gen;
   const fs: FileSchema = {
@@ -106,4 +108,5 @@ export function defineFileSchema(gen: Generator, storage: Storage | null | undef
       resolve: (query: object, _root: unknown, args: any, ctx: Context) => completeUpload(fs, ctx, query, args),
     }),
   }));
+  defineVersionSchema(fs, { transform, presigned });
 }

@@ -6,6 +6,7 @@ import type { Generator } from '../../schema/generator.ts';
 import { keyWhere } from '../../schema/writes/write-session.ts';
 import type { Storage } from '../create-storage.ts';
 import type { FileModel } from '../file-model.ts';
+import type { Dimensions } from '../image-dimensions.ts';
 import type { Visibility } from '../object-keys.ts';
 
 type Row = Record<string, unknown>;
@@ -26,7 +27,7 @@ export function storageNotConfigured(): AppError {
 }
 
 /** The columns Strata sets on a new file row itself (they skip field rules: no client can set them). */
-export function systemColumns(fs: FileSchema, ctx: Context, values: { key: string; size: number; contentType: string; checksum: string | null; status: 'PENDING' | 'ACTIVE'; visibility: Visibility }): Row {
+export function systemColumns(fs: FileSchema, ctx: Context, values: { key: string; size: number; contentType: string; checksum: string | null; status: 'PENDING' | 'ACTIVE'; visibility: Visibility } & Partial<Dimensions>): Row {
   const storage = fs.storage();
   const row: Row = {
     key: values.key,
@@ -38,6 +39,7 @@ export function systemColumns(fs: FileSchema, ctx: Context, values: { key: strin
     public: values.visibility === 'public',
   };
   if (fs.file.hasOwner && ctx.viewer.kind === 'user') row.ownerId = ctx.viewer.id;
+  if (fs.file.hasDimensions && values.width !== undefined) Object.assign(row, { width: values.width, height: values.height ?? null });
   return row;
 }
 

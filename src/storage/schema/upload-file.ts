@@ -3,6 +3,7 @@ import { badInput } from '../../errors.ts';
 import { createRow } from '../../schema/writes/row-writes.ts';
 import { runWrite } from '../../schema/writes/run-write.ts';
 import { cleanFileName } from '../content-types.ts';
+import { type Dimensions, readDimensions } from '../image-dimensions.ts';
 import { removeQuietly } from '../put-stream.ts';
 import { StagedUpload } from '../staged-upload.ts';
 import { toStorageError } from '../storage-errors.ts';
@@ -33,17 +34,20 @@ export async function uploadFile(fs: FileSchema, ctx: Context, query: object, ar
   const staged = upload.object.key;
   const key = visibility === 'public' ? storage.keys.withVisibility(staged, 'public') : staged;
   const model = fs.file.model;
+  let dimensions: Dimensions = { width: null, height: null };
   try {
     if (key !== staged) await copyObject(storage, staged, key);
+    if (fs.file.hasDimensions) dimensions = await readDimensions(storage, staged, upload.object.contentType);
   } catch (error) {
-    storage.log.error({ err: error, key }, 'copying an upload to public/ failed');
+    storage.log.error({ err: error, key }, 'copying an upload to public/ or reading its size failed');
+    if (key !== staged) await removeQuietly(storage, key);
     throw toStorageError(error);
   }
   const { size, contentType, checksum } = upload.object;
   let row;
   try {
     row = await runWrite(fs.gen, ctx, (s) =>
-      createRow(s, model, clientColumns(fs, args.name?.trim() ? cleanFileName(args.name) : upload.originalName, args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'ACTIVE', visibility })),
+      createRow(s, model, clientColumns(fs, args.name?.trim() ? cleanFileName(args.name) : upload.originalName, args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'ACTIVE', visibility, ...dimensions })),
     );
   } catch (error) {
     if (key !== staged) await removeQuietly(storage, key);
