@@ -1,11 +1,10 @@
 import type { Context } from '../../context.ts';
 import { AppError, badInput } from '../../errors.ts';
-import { createRow } from '../../schema/writes/row-writes.ts';
 import { runWrite } from '../../schema/writes/run-write.ts';
 import { baseType, cleanFileName, isAllowedType } from '../content-types.ts';
 import type { Storage } from '../create-storage.ts';
 import { presignPut } from '../presign.ts';
-import { clientColumns, type FileSchema, readBack, systemColumns } from './file-writes.ts';
+import { clientColumns, createFileRow, type FileSchema, readBack, systemColumns } from './file-writes.ts';
 
 interface CreateUploadUrlArgs {
   contentType: string;
@@ -28,7 +27,7 @@ export async function createUploadUrl(fs: FileSchema, ctx: Context, query: objec
   const visibility = args.public ? 'public' : 'private';
   const key = storage.keys.create(visibility);
   const row = await runWrite(fs.gen, ctx, (s) =>
-    createRow(s, fs.file.model, clientColumns(fs, cleanFileName(args.name), args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'PENDING', visibility })),
+    createFileRow(s, fs, clientColumns(fs, cleanFileName(args.name), args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'PENDING', visibility })),
   );
   return presignedUpload(storage, key, { contentType, size, checksum }, await readBack(fs, ctx, query, row));
 }

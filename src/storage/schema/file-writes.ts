@@ -3,7 +3,8 @@ import type { Context } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { and } from '../../permissions/policy.ts';
 import type { Generator } from '../../schema/generator.ts';
-import { keyWhere } from '../../schema/writes/write-session.ts';
+import { createRow } from '../../schema/writes/row-writes.ts';
+import { keyWhere, type WriteSession } from '../../schema/writes/write-session.ts';
 import type { Storage } from '../create-storage.ts';
 import type { FileModel } from '../file-model.ts';
 import type { Dimensions } from '../image-dimensions.ts';
@@ -51,6 +52,17 @@ export function clientColumns(fs: FileSchema, originalName: string, metadata: un
     if (JSON.stringify(metadata).length > 16_384) throw new AppError('BAD_USER_INPUT', 'metadata must be at most 16 KiB of JSON', { argument: 'metadata' });
     row.metadata = metadata;
   }
+  return row;
+}
+
+/**
+ * Creates a file row through the write pipeline and checks, before the
+ * commit, that the viewer may read it: a row the rules would hide rolls back
+ * instead of staying behind a FORBIDDEN answer.
+ */
+export async function createFileRow(s: WriteSession, fs: FileSchema, client: Row, system: Row): Promise<Row> {
+  const row = await createRow(s, fs.file.model, client, system);
+  await s.requireReadable(fs.file.model, row);
   return row;
 }
 

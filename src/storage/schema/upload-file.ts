@@ -1,13 +1,12 @@
 import type { Context } from '../../context.ts';
 import { badInput } from '../../errors.ts';
-import { createRow } from '../../schema/writes/row-writes.ts';
 import { runWrite } from '../../schema/writes/run-write.ts';
 import { cleanFileName } from '../content-types.ts';
 import { type Dimensions, readDimensions } from '../image-dimensions.ts';
 import { removeQuietly } from '../put-stream.ts';
 import { StagedUpload } from '../staged-upload.ts';
 import { toStorageError } from '../storage-errors.ts';
-import { clientColumns, copyObject, type FileSchema, readBack, systemColumns } from './file-writes.ts';
+import { clientColumns, createFileRow, copyObject, type FileSchema, readBack, systemColumns } from './file-writes.ts';
 
 interface UploadFileArgs {
   file: StagedUpload;
@@ -33,7 +32,6 @@ export async function uploadFile(fs: FileSchema, ctx: Context, query: object, ar
   const visibility = args.public ? 'public' : 'private';
   const staged = upload.object.key;
   const key = visibility === 'public' ? storage.keys.withVisibility(staged, 'public') : staged;
-  const model = fs.file.model;
   let dimensions: Dimensions = { width: null, height: null };
   try {
     if (key !== staged) await copyObject(storage, staged, key);
@@ -47,7 +45,7 @@ export async function uploadFile(fs: FileSchema, ctx: Context, query: object, ar
   let row;
   try {
     row = await runWrite(fs.gen, ctx, (s) =>
-      createRow(s, model, clientColumns(fs, args.name?.trim() ? cleanFileName(args.name) : upload.originalName, args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'ACTIVE', visibility, ...dimensions })),
+      createFileRow(s, fs, clientColumns(fs, args.name?.trim() ? cleanFileName(args.name) : upload.originalName, args.metadata), systemColumns(fs, ctx, { key, size, contentType, checksum, status: 'ACTIVE', visibility, ...dimensions })),
     );
   } catch (error) {
     if (key !== staged) await removeQuietly(storage, key);
