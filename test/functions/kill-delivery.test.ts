@@ -40,7 +40,8 @@ describe.each(providers)('trigger delivery across kill -9 on %s', (provider) => 
         HOST: '127.0.0.1',
         PORT: '0',
         LOG_LEVEL: 'warn',
-        STRATA_WORKER_LEASE_MS: '1000',
+        // Long enough that lease renewals (every third) survive a loaded machine; a killed worker's leases still expire within the test.
+        STRATA_WORKER_LEASE_MS: '3000',
         STRATA_WORKER_POLL_MS: '50',
         STRATA_WORKER_CONCURRENCY: '4',
         APP_INVOCATIONS_FILE: path.join(dir, 'invocations'),
