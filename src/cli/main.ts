@@ -14,6 +14,10 @@ Commands:
   generate  [--schema <file>] [--sdl <file>]   Prisma client, Pothos types, schema.graphql
   check     [--schema <file>] [--sdl <file>]   exit 1 when schema.graphql is out of date
   migrate   dev --name <name> | deploy | status
+  init      <folder>                   a new project from the starter (schema, rules, hooks, seed)
+  seed                                 run prisma/seed.ts (defineSeed) against the database
+  reset     [--skip-seed] [--force]    erase the database, re-apply migrations (or push), seed
+  promote   <email>                    give a user the role ADMIN
 
 Environment: DATABASE_URL (default: SQLite file in .strata/), PORT, LOG_LEVEL, STRATA_ENV...`;
 
@@ -24,6 +28,8 @@ const options = {
   name: { type: 'string' },
   migrate: { type: 'boolean' },
   'accept-data-loss': { type: 'boolean' },
+  force: { type: 'boolean' },
+  'skip-seed': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -43,6 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!command || values.help) {
     console.log(usage);
     return command ? 0 : 2;
+  }
+  if (command === 'init') {
+    const { initCommand } = await import('./init.ts');
+    return initCommand(rest[0]);
   }
   let config: Config;
   try {
@@ -71,6 +81,18 @@ export async function main(argv: string[]): Promise<number> {
       case 'migrate': {
         const { migrateCommand } = await import('./migrate.ts');
         return await migrateCommand([...rest, ...(values.name ? ['--name', values.name] : []), ...(values['accept-data-loss'] ? ['--accept-data-loss'] : [])], config);
+      }
+      case 'seed': {
+        const { seedCommand } = await import('./seed.ts');
+        return await seedCommand(config);
+      }
+      case 'reset': {
+        const { resetCommand } = await import('./reset.ts');
+        return await resetCommand(config, values);
+      }
+      case 'promote': {
+        const { promoteCommand } = await import('./promote.ts');
+        return await promoteCommand(config, rest[0]);
       }
       default:
         console.error(`Unknown command "${command}"\n\n${usage}`);

@@ -5,7 +5,7 @@ import type { PreparedSchema } from './prepare-schema.ts';
 import { sqliteTableNames } from './sqlite-tables.ts';
 
 const RESET_HINT =
-  'Reset the development database (all its data is lost) and run this again, or first make the migrations explain the difference. ' +
+  'Reset the development database with `strata reset` (all its data is lost; it re-applies the migrations and runs the seed) and run this again, or first make the migrations explain the difference. ' +
   'To adopt a database made without migrations, baseline it: https://pris.ly/d/migrate-baseline';
 
 /**

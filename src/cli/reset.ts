@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { FILTERS, openMigrationEngine } from '../engine/migration-engine.ts';
+import { migrateDeploy, pushSchema, readMigrations } from '../engine/migrations.ts';
+import { prepareConfigured } from '../server/prepare-app-schema.ts';
+import type { CliValues } from './main.ts';
+import { migrationsDirOf } from './migrate.ts';
+import { seedCommand, seedFileOf } from './seed.ts';
+
+/**
+ * `strata reset`: empties the database (every table, all data), then applies
+ * the migrations of `<schema folder>/migrations` (or, with none, pushes the
+ * schema as `strata dev` does) and runs `prisma/seed.ts` when there is one.
+ * The way out of "Drift detected" after `strata dev` pushed to the database
+ * `strata migrate dev` works on. Refused in production unless `--force`.
+ */
+export async function resetCommand(config: Config, values: CliValues): Promise<number> {
+  if (config.mode === 'production' && !values.force) {
+    console.error('strata reset: refusing to erase a production database (STRATA_ENV=production); add --force if you mean it');
+    return 1;
+  }
+  const schema = prepareConfigured(config);
+  const handle = await openMigrationEngine(config.databaseUrl, { path: schema.source, content: schema.content });
+  try {
+    await handle.engine.reset({ filter: FILTERS });
+  } finally {
+    await handle.close();
+  }
+  const where = config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'the PostgreSQL database (DATABASE_URL)';
+  console.log(`Reset ${where}: all tables dropped`);
+  const migrationsDir = migrationsDirOf(config.schemaPath);
+  const hasMigrations = readMigrations(migrationsDir).migrationDirectories.length > 0;
+  if (hasMigrations) {
+    const { applied } = await migrateDeploy({ databaseUrl: config.databaseUrl, schema, migrationsDir });
+    console.log(`Applied ${applied.length} migration(s) from ${path.relative(config.root, migrationsDir)}`);
+  } else {
+    const pushed = await pushSchema({ databaseUrl: config.databaseUrl, schema });
+    console.log(`No migrations: pushed the schema (${pushed.executedSteps} steps)`);
+  }
+  if (values['skip-seed'] || !existsSync(seedFileOf(config.schemaPath))) return 0;
+  return seedCommand(config);
+}
