@@ -16,7 +16,8 @@ Commands:
   migrate   dev --name <name> | deploy | status
   init      <folder>                   a new project from the starter (schema, rules, hooks, seed)
   seed                                 run prisma/seed.ts (defineSeed) against the database
-  reset     [--skip-seed] [--force]    erase the database, re-apply migrations (or push), seed
+  reset     [--skip-seed] [--empty] [--force]
+            erase the database, re-apply migrations (or push the schema), seed
   promote   <email>                    give a user the role ADMIN
 
 Environment: DATABASE_URL (default: SQLite file in .strata/), PORT, LOG_LEVEL, STRATA_ENV...`;
@@ -30,6 +31,7 @@ const options = {
   'accept-data-loss': { type: 'boolean' },
   force: { type: 'boolean' },
   'skip-seed': { type: 'boolean' },
+  empty: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -12,8 +12,9 @@ import { seedCommand, seedFileOf } from './seed.ts';
  * `strata reset`: empties the database (every table, all data), then applies
  * the migrations of `<schema folder>/migrations` (or, with none, pushes the
  * schema as `strata dev` does) and runs `prisma/seed.ts` when there is one.
- * The way out of "Drift detected" after `strata dev` pushed to the database
- * `strata migrate dev` works on. Refused in production unless `--force`.
+ * `--empty` stops after erasing (before a first `strata migrate dev` on a
+ * database `strata dev` pushed to), `--skip-seed` before the seed. Refused in
+ * production unless `--force`.
  */
 export async function resetCommand(config: Config, values: CliValues): Promise<number> {
   if (config.mode === 'production' && !values.force) {
@@ -29,14 +30,16 @@ export async function resetCommand(config: Config, values: CliValues): Promise<n
   }
   const where = config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'the PostgreSQL database (DATABASE_URL)';
   console.log(`Reset ${where}: all tables dropped`);
+  // Before a first `strata migrate dev`: nothing to re-create, the migration starts from empty.
+  if (values.empty) return 0;
   const migrationsDir = migrationsDirOf(config.schemaPath);
   const hasMigrations = readMigrations(migrationsDir).migrationDirectories.length > 0;
   if (hasMigrations) {
     const { applied } = await migrateDeploy({ databaseUrl: config.databaseUrl, schema, migrationsDir });
     console.log(`Applied ${applied.length} migration(s) from ${path.relative(config.root, migrationsDir)}`);
   } else {
-    const pushed = await pushSchema({ databaseUrl: config.databaseUrl, schema });
-    console.log(`No migrations: pushed the schema (${pushed.executedSteps} steps)`);
+    await pushSchema({ databaseUrl: config.databaseUrl, schema });
+    console.log(`No migrations: pushed the schema`);
   }
   if (values['skip-seed'] || !existsSync(seedFileOf(config.schemaPath))) return 0;
   return seedCommand(config);
