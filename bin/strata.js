@@ -7,4 +7,6 @@ register();
 // Registered after tsx, so it runs first: project .ts files are ES modules whatever package.json says.
 registerHooks('./esm-app-code.mjs', import.meta.url);
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Serving commands never return; a one-shot command (seed, reset, migrate...) is done when main returns,
+// even if a closed schema engine or pool left a timer behind (they kept the process up to 60 s).
+process.exit(await main(process.argv.slice(2)));

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import { type Config, providerOf } from '../config.ts';
+import { sqliteFile } from '../engine/sqlite-file.ts';
 import { FILTERS, openMigrationEngine } from '../engine/migration-engine.ts';
 import { migrateDeploy, pushSchema, readMigrations } from '../engine/migrations.ts';
 import { prepareConfigured } from '../server/prepare-app-schema.ts';
@@ -22,11 +23,17 @@ export async function resetCommand(config: Config, values: CliValues): Promise<n
     return 1;
   }
   const schema = prepareConfigured(config);
-  const handle = await openMigrationEngine(config.databaseUrl, { path: schema.source, content: schema.content });
-  try {
-    await handle.engine.reset({ filter: FILTERS });
-  } finally {
-    await handle.close();
+  if (providerOf(config.databaseUrl) === 'sqlite') {
+    // The WebAssembly engine cannot delete a SQLite file (its reset leaves the tables): remove it and its journals.
+    const file = sqliteFile(config.databaseUrl);
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+  } else {
+    const handle = await openMigrationEngine(config.databaseUrl, { path: schema.source, content: schema.content });
+    try {
+      await handle.engine.reset({ filter: FILTERS });
+    } finally {
+      await handle.close();
+    }
   }
   const where = config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'the PostgreSQL database (DATABASE_URL)';
   console.log(`Reset ${where}: all tables dropped`);
