@@ -59,7 +59,13 @@ export async function seedCommand(config: Config): Promise<number> {
         return body.data;
       },
     };
-    await seed(context);
+    try {
+      await seed(context);
+    } catch (error) {
+      // P2021: a table is missing, the database is behind the migrations.
+      if ((error as { code?: string }).code === 'P2021') throw new Error(`${(error as Error).message}\nApply the migrations first: strata migrate deploy (or strata migrate dev)`);
+      throw error;
+    }
   } finally {
     await app.close();
   }
