@@ -11,11 +11,11 @@ export function appCodeBanner(config: Config, hasUserModel: boolean): string[] {
   const lines: string[] = [];
   if (!config.appDir) {
     const expected = path.join(path.dirname(config.schemaPath.endsWith('.prisma') ? path.dirname(config.schemaPath) : config.schemaPath), 'app');
-    lines.push(`No app folder (looked for ${shown(expected)}; set STRATA_APP_DIR): no rules, hooks or functions`);
+    lines.push(`No app folder (looked for ${shown(expected)}, or set STRATA_APP_DIR): no rules, hooks or functions`);
   } else {
     const rules = path.join(config.appDir, 'rules.ts');
     const hooks = path.join(config.appDir, 'hooks.ts');
-    lines.push(existsSync(rules) ? `Rules: ${shown(rules)}` : `Rules: none (no ${shown(rules)}): every model is admin-only`);
+    lines.push(existsSync(rules) ? `Rules: ${shown(rules)}` : `Rules: none (no ${shown(rules)})`);
     if (existsSync(hooks)) lines.push(`Hooks: ${shown(hooks)}`);
     lines.push(`Watching ${shown(config.appDir)} too: rules, hooks and functions reload on save`);
   }
