@@ -4,10 +4,11 @@
 //   app/rules.ts to CommonJS, whose require() of the ESM strata-graphql package fails in a cycle);
 // - `strata dev` reloads app code by importing it with `?strata-gen=<n>`: the query is passed on to
 //   every project file it imports, so a changed helper module is re-read too.
-const strataRoot = new URL('../', import.meta.url).href;
+// Strata's own sources stay one instance (in this repository its example app/ is project code).
+const strataOwn = ['../src/', '../bin/'].map((folder) => new URL(folder, import.meta.url).href);
 const GEN = /[?&]strata-gen=(\d+)/;
 
-const isProjectCode = (url) => url.startsWith('file:') && !url.startsWith(strataRoot) && !url.includes('/node_modules/');
+const isProjectCode = (url) => url.startsWith('file:') && !url.includes('/node_modules/') && !strataOwn.some((own) => url.startsWith(own));
 
 export async function resolve(specifier, context, nextResolve) {
   const resolved = await nextResolve(specifier, context);
