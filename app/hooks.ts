@@ -1,5 +1,4 @@
-import { defineHooks } from '../src/hooks/define-hooks.ts';
-import { fieldError } from '../src/hooks/field-error.ts';
+import { defineHooks, fieldError } from 'strata-graphql';
 
 /**
  * Hooks of the example blog. They run for every row a write touches —

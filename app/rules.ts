@@ -1,4 +1,4 @@
-import { defineRules, hasRole, ownedBy, type RuleContext, signedIn } from '../src/permissions/define-rules.ts';
+import { defineRules, hasRole, ownedBy, type RuleContext, signedIn } from 'strata-graphql';
 
 /** The signed-in user's id (presets only run where the rule already requires a user). */
 const myId = ({ viewer }: RuleContext) => (viewer.kind === 'user' ? viewer.id : undefined);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AuthConfig, readAuthConfig } from './config/auth-config.ts';
 import { type FunctionsConfig, readFunctionsConfig } from './config/functions-config.ts';
@@ -75,9 +76,9 @@ export interface Config {
   /** Folder for generated clients and the embedded database. @default `<root>/.strata` */
   cacheDir: string;
   /**
-   * The app's own code (rules.ts, hooks, functions). Absent for a schema
-   * given with --schema unless STRATA_APP_DIR names one.
-   * @default `<root>/app` for the project's own schema
+   * The app's own code (rules.ts, hooks, functions).
+   * @default `<root>/app` for the project's own schema; for another schema, the
+   * `app` folder beside the schema's folder (`x/prisma/schema.prisma` → `x/app`) when it exists
    */
   appDir?: string;
   limits: LimitsConfig;
@@ -96,6 +97,13 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** `<folder of the schema's folder>/app` when it exists: `--schema x/prisma/schema.prisma` uses `x/app`. */
+function appDirBeside(schemaPath: string): string | undefined {
+  const schemaFolder = schemaPath.endsWith('.prisma') ? path.dirname(schemaPath) : schemaPath;
+  const candidate = path.join(path.dirname(schemaFolder), 'app');
+  return existsSync(candidate) ? candidate : undefined;
 }
 
 /**
@@ -128,7 +136,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mode,
     root,
     schemaPath,
-    appDir: env.STRATA_APP_DIR ? path.resolve(root, env.STRATA_APP_DIR) : ownSchema ? path.join(root, 'app') : undefined,
+    appDir: env.STRATA_APP_DIR ? path.resolve(root, env.STRATA_APP_DIR) : ownSchema ? path.join(root, 'app') : appDirBeside(schemaPath),
     databaseUrl,
     host,
     port,

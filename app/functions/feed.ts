@@ -1,4 +1,4 @@
-import { defineHttpFunction } from '../../src/functions/define-http-function.ts';
+import { defineHttpFunction } from 'strata-graphql';
 
 /** `GET /functions/feed`: the latest published posts as a JSON Feed (https://jsonfeed.org). */
 export const feed = defineHttpFunction({

@@ -1,4 +1,4 @@
-import { defineSchedule } from '../../src/functions/define-schedule.ts';
+import { defineSchedule } from 'strata-graphql';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 

@@ -1,5 +1,4 @@
-import { defineTrigger } from '../../src/functions/define-trigger.ts';
-import { webhook } from '../../src/functions/webhook.ts';
+import { defineTrigger, webhook } from 'strata-graphql';
 
 /**
  * POSTs every newly published post to `APP_PUBLISH_WEBHOOK_URL`, signed

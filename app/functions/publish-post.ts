@@ -1,5 +1,4 @@
-import { AppError } from '../../src/errors.ts';
-import { defineResolvers } from '../../src/functions/define-resolvers.ts';
+import { AppError, defineResolvers } from 'strata-graphql';
 
 /** Karma an author earns for publishing a post. */
 const PUBLISH_REWARD = 10n;

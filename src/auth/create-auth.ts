@@ -11,6 +11,7 @@ import type { Mailer } from './mail/mailer.ts';
 import { SmtpMailer } from './mail/smtp-mailer.ts';
 import { createOAuthProviders } from './oauth/create-oauth-providers.ts';
 import { createOAuthRoutes } from './oauth/oauth-routes.ts';
+import { createDevVerifyPage } from './http/dev-verify-page.ts';
 import { authenticate, type ViewerSource } from './resolve-viewer.ts';
 import { type Clock, systemClock } from './sessions/clock.ts';
 import { SessionStore } from './sessions/session-store.ts';
@@ -49,7 +50,7 @@ export interface Auth extends AuthCore {
   resolveViewer(source: ViewerSource): Promise<Viewer>;
   /** Resolves the viewer of an HTTP request, queuing session cookie changes for its response. */
   viewerForRequest(request: Request, serverContext?: ServerContext): Promise<Viewer>;
-  /** Answers the OAuth routes (null for other paths); the handler is null without a user model. */
+  /** Answers the OAuth routes and, outside production, the verification link page (null for other paths); null without a user model. */
   oauth: ((request: Request, url: URL, serverContext?: ServerContext) => Promise<Response | null>) | null;
   close(): Promise<void>;
 }
@@ -106,7 +107,10 @@ export function createAuth(options: CreateAuthOptions): Auth {
   };
   if (user && outbox && config.mode === 'production') log.warn('SMTP_URL is not set: verification and reset mail will not be sent');
   const providers = createOAuthProviders(config.auth, config.mode === 'production');
-  const oauth = user ? createOAuthRoutes(core as UserAuth, providers) : null;
+  const oauthRoutes = user ? createOAuthRoutes(core as UserAuth, providers) : null;
+  const verifyPage = user ? createDevVerifyPage(core as UserAuth, config.graphqlPath) : null;
+  const oauth: typeof oauthRoutes =
+    oauthRoutes && verifyPage && (async (request, url, address) => (await verifyPage(request, url)) ?? oauthRoutes(request, url, address));
   const addressOf = (request: Request, serverContext?: ServerContext) =>
     clientAddress(serverContext?.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrusted);
   return {

@@ -1,4 +1,4 @@
-import { watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Config } from '../config.ts';
@@ -13,6 +13,8 @@ import { writeTypesAlias } from '../functions/write-types-alias.ts';
 import { startEmbeddedS3 } from '../storage/embedded-s3.ts';
 import { accessHint } from './access-hint.ts';
 import { listenFailure } from './listen-failure.ts';
+import { appCodeBanner } from './app-code-banner.ts';
+import { reloadAppCode } from '../functions/load-app-logic.ts';
 import type { CliValues } from './main.ts';
 import { renderSdl, sdlPath, writeSdl } from './sdl.ts';
 
@@ -67,11 +69,31 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
   console.log(`Strata dev server on ${where} (${first.executedSteps} schema steps applied)`);
   console.log(`GraphQL API and GraphiQL: ${server.url}${config.graphqlPath}`);
   console.log(`Watching ${config.schemaPath} for changes`);
+  for (const line of appCodeBanner(config, current!.auth.user !== null)) console.log(line);
   for (const line of accessHint(config, current!.auth.oauth !== null)) console.log(line);
   if (s3) console.log(`File storage: embedded S3 (s3rver, development only) at ${s3.endpoint}, bucket ${s3.bucket}, objects in ${s3.directory}`);
 
   let queued: NodeJS.Timeout | undefined;
   let chain = Promise.resolve();
+  // Rules, hooks and functions reload like the schema: the next build imports every app file afresh.
+  let appTimer: NodeJS.Timeout | undefined;
+  const appWatcher = config.appDir && existsSync(config.appDir)
+    ? watch(config.appDir, { recursive: true }, (_event, file) => {
+        if (!/\.(ts|mts|js|mjs)$/.test(String(file))) return;
+        clearTimeout(appTimer);
+        appTimer = setTimeout(() => {
+          chain = chain.then(async () => {
+            reloadAppCode();
+            try {
+              await build();
+              console.log(`App code changed (${file}): rules, hooks and functions reloaded`);
+            } catch (error) {
+              console.error(`App code change not applied, still serving the previous API:\n${(error as Error).message}`);
+            }
+          });
+        }, 150);
+      })
+    : undefined;
   const target = path.basename(config.schemaPath);
   const isDir = !config.schemaPath.endsWith('.prisma');
   const watcher = watch(isDir ? config.schemaPath : path.dirname(config.schemaPath), { recursive: isDir }, (_event, file) => {
@@ -93,6 +115,7 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
 
   onShutdown(log, async () => {
     watcher.close();
+    appWatcher?.close();
     await ws?.close();
     await server.close();
     await current?.close();

@@ -16,6 +16,11 @@ Commands:
   migrate   dev --name <name> | deploy | status
   backup    [--to <file>] | list   back the database up to the S3 bucket (or a file) / list good backups
   restore   <name | file> [--force]   restore a backup; refuses a database holding data without --force
+  init      <folder>                   a new project from the starter (schema, rules, hooks, seed)
+  seed                                 run prisma/seed.ts (defineSeed) against the database
+  reset     [--skip-seed] [--empty] [--force]
+            erase the database, re-apply migrations (or push the schema), seed
+  promote   <email>                    give a user the role ADMIN
 
 Environment: DATABASE_URL (default: SQLite file in .strata/), PORT, LOG_LEVEL, STRATA_ENV...`;
 
@@ -28,6 +33,8 @@ const options = {
   'accept-data-loss': { type: 'boolean' },
   to: { type: 'string' },
   force: { type: 'boolean' },
+  'skip-seed': { type: 'boolean' },
+  empty: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -47,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!command || values.help) {
     console.log(usage);
     return command ? 0 : 2;
+  }
+  if (command === 'init') {
+    const { initCommand } = await import('./init.ts');
+    return initCommand(rest[0]);
   }
   let config: Config;
   try {
@@ -83,6 +94,18 @@ export async function main(argv: string[]): Promise<number> {
       case 'restore': {
         const { restoreCommand } = await import('./backup.ts');
         return await restoreCommand(rest, config, values);
+      }
+      case 'seed': {
+        const { seedCommand } = await import('./seed.ts');
+        return await seedCommand(config);
+      }
+      case 'reset': {
+        const { resetCommand } = await import('./reset.ts');
+        return await resetCommand(config, values);
+      }
+      case 'promote': {
+        const { promoteCommand } = await import('./promote.ts');
+        return await promoteCommand(config, rest[0]);
       }
       default:
         console.error(`Unknown command "${command}"\n\n${usage}`);

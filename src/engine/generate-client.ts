@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,30 @@ function packageFile(name: string, file: string): string {
   const entry = require.resolve(name);
   const marker = `${path.sep}node_modules${path.sep}${name}${path.sep}`;
   return path.join(entry.slice(0, entry.lastIndexOf(marker) + marker.length), file);
+}
+
+/**
+ * Links `<dir>/node_modules/@prisma/client` to the `@prisma/client` Strata
+ * itself resolves. The generated client imports `@prisma/client/runtime/*`
+ * from a folder inside the app (`.strata/client/<hash>`), where Node would
+ * search the app's node_modules only: Strata installed from a path (a
+ * symlink), run as `node <strata>/bin/strata.js`, or nested under
+ * `node_modules/strata-graphql/node_modules` would not be found there.
+ * Recreated when the target moved (a reinstall), so a cached client keeps working.
+ */
+function linkPrismaRuntime(dir: string): void {
+  const link = path.join(dir, 'node_modules', '@prisma', 'client');
+  const target = packageFile('@prisma/client', '');
+  if (existsSync(path.join(link, 'package.json'))) return;
+  rmSync(link, { recursive: true, force: true });
+  mkdirSync(path.dirname(link), { recursive: true });
+  try {
+    // A junction on Windows needs no privilege; elsewhere the type is ignored.
+    symlinkSync(target, link, 'junction');
+  } catch (error) {
+    // Another process (a test worker, a dev server) linked it first.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** Strata's generators; outputs are relative to the schema file, so the folder can be renamed into place. */
@@ -62,7 +86,10 @@ export async function generateClient(schema: PreparedSchema, cacheDir: string): 
     pothosEntry: path.join(dir, 'pothos-types.ts'),
   };
   const marker = path.join(dir, '.complete');
-  if (existsSync(marker)) return out;
+  if (existsSync(marker)) {
+    linkPrismaRuntime(dir);
+    return out;
+  }
   // Several processes (test workers, a dev server) may generate the same schema at once: each
   // builds in its own folder and renames it into place; the first rename wins.
   const work = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -71,6 +98,7 @@ export async function generateClient(schema: PreparedSchema, cacheDir: string): 
     const schemaFile = path.join(work, 'schema.prisma');
     writeFileSync(schemaFile, schema.content + generators());
     writeFileSync(path.join(work, 'package.json'), '{ "type": "module", "private": true }\n');
+    linkPrismaRuntime(work);
     const cli = require.resolve('prisma/build/index.js');
     try {
       await run(process.execPath, [cli, 'generate', '--schema', schemaFile], {

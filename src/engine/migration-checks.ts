@@ -4,9 +4,15 @@ import { FILTERS, openMigrationEngine, schemaFiles, type MigrationEngineHandle }
 import type { PreparedSchema } from './prepare-schema.ts';
 import { sqliteTableNames } from './sqlite-tables.ts';
 
-const RESET_HINT =
-  'Reset the development database (all its data is lost) and run this again, or first make the migrations explain the difference. ' +
-  'To adopt a database made without migrations, baseline it: https://pris.ly/d/migrate-baseline';
+const BASELINE_HINT = 'To adopt a database made without migrations, baseline it: https://pris.ly/d/migrate-baseline';
+
+/** How to get out: a first migration after `strata dev` pushed needs an empty database; later ones a reset to the history. */
+const resetHint = (list: MigrationList) =>
+  list.migrationDirectories.length === 0
+    ? 'No migrations yet: `strata dev` pushes the schema without them. To start the migration history, empty this development database ' +
+      'with `strata reset --empty` (all its data is lost), run this again, then `strata seed`. ' + BASELINE_HINT
+    : 'Reset the development database with `strata reset` (all its data is lost; it re-applies the migrations and runs the seed) and run this again, ' +
+      'or first make the migrations explain the difference. ' + BASELINE_HINT;
 
 /**
  * Throws a `DRIFT` {@link MigrationError} when the database holds schema its
@@ -20,11 +26,11 @@ export async function assertNoDrift(handle: MigrationEngineHandle, databaseUrl: 
     if (!tables.includes('_prisma_migrations')) {
       // The engine cannot diagnose a SQLite database without history; an empty one needs no diagnosis.
       if (tables.length === 0) return;
-      throw new MigrationError('DRIFT', `Drift detected: the database has tables but no migration history, e.g. from a schema push.\n${RESET_HINT}`, tables);
+      throw new MigrationError('DRIFT', `Drift detected: the database has tables but no migration history, e.g. from a schema push.\n${resetHint(list)}`, tables);
     }
   }
   const { action } = await handle.engine.devDiagnostic({ migrationsList: list, filters: FILTERS });
-  if (action.tag === 'reset') throw new MigrationError('DRIFT', `${action.reason.trim()}\n\n${RESET_HINT}`);
+  if (action.tag === 'reset') throw new MigrationError('DRIFT', `${action.reason.trim()}\n\n${resetHint(list)}`);
 }
 
 /**

@@ -33,7 +33,24 @@ function functionFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-const importDefault = async (file: string) => (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+let generation = 0;
+
+/**
+ * Makes the next load of app code read every project file afresh: `strata
+ * dev`'s hot reload. Files are imported with `?strata-gen=<n>`, which the CLI's
+ * resolve hook (bin/esm-app-code.mjs) passes on to the project files they import.
+ */
+export function reloadAppCode(): void {
+  generation += 1;
+}
+
+/** The URL to import an app file from, stamped with the reload generation once `strata dev` reloaded. */
+export function appModuleUrl(file: string): string {
+  const url = pathToFileURL(file).href;
+  return generation ? `${url}?strata-gen=${generation}` : url;
+}
+
+const importDefault = async (file: string) => (await import(appModuleUrl(file))) as Record<string, unknown>;
 
 /** Checks what a datamodel cannot check by types alone; every problem is reported at once. */
 function validate(logic: AppLogic, datamodel: Datamodel, problems: string[]): void {

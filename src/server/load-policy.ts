@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
+import { appModuleUrl } from '../functions/load-app-logic.ts';
 import { authManagedFields, inspectUserModel } from '../auth/users/user-model.ts';
 import { compilePolicy } from '../permissions/compile-policy.ts';
 import type { Rules } from '../permissions/define-rules.ts';
@@ -15,7 +15,7 @@ import type { Datamodel } from '../schema/dmmf.ts';
  */
 export async function loadPolicy(config: Config, datamodel: Datamodel): Promise<Policy> {
   const file = config.appDir && path.join(config.appDir, 'rules.ts');
-  const rules: Rules = file && existsSync(file) ? ((await import(pathToFileURL(file).href)).default as Rules) : {};
+  const rules: Rules = file && existsSync(file) ? ((await import(appModuleUrl(file))).default as Rules) : {};
   const fields = Object.fromEntries(datamodel.models.map((m) => [m.name, m.fields.map((f) => f.name)]));
   const user = inspectUserModel(datamodel, config.auth.userModel);
   const managedFields = user.status === 'ok' ? { [user.model.name]: authManagedFields(user.model) } : {};

@@ -33,12 +33,17 @@ export async function requestEmailVerification(auth: UserAuth, viewer: Viewer, e
 
 /** Confirms an address with a mailed token and signs its owner in. */
 export async function verifyEmail(auth: UserAuth, token: string, request?: Request): Promise<SessionGrant> {
+  return startSession(auth, request, await confirmEmail(auth, token));
+}
+
+/** Marks the address of a verification token verified (no session: the development link page uses it). */
+export async function confirmEmail(auth: UserAuth, token: string) {
   const used = await auth.tokens.consume('verify-email', token);
   const user = used && (await auth.accounts.findById(used.userId));
   // A link mailed to a former address proves nothing about the current one.
   if (!used || !user || user.email !== used.email) throw invalidLink();
   await auth.accounts.update(user.id, { verified: true });
-  return startSession(auth, request, user);
+  return user;
 }
 
 /** Mails a reset link if the address has an account; the answer is always true, and comes as fast either way. */
