@@ -74,10 +74,11 @@ describe.each(providers)('a project made by strata init, Strata linked from a pa
   });
 
   it('dev names the rules it loaded, reloads edited rules, and the printed verification link verifies', async () => {
+    // stderr piped too: `strata dev` logs there (reloads, the dev mail outbox).
     const child: ChildProcess = spawn(process.execPath, [path.join(dir, 'node_modules/strata-graphql/bin/strata.js'), 'dev', '--port', String(await freePort())], {
       cwd: dir,
       env,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
       const [, url] = await waitForLine(child, /GraphiQL: (http:\/\/127\.0\.0\.1:\d+\/graphql)[\s\S]*Rules: app\/rules\.ts[\s\S]*Become admin: /);
