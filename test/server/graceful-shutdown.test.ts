@@ -91,8 +91,10 @@ describe('graceful shutdown on SIGTERM', () => {
   it('answers requests on new connections that the server had not even accepted when the signal came', async () => {
     const { url, exited, child } = await start();
     // The server's event loop is blocked for 1.5 s: the 40 connections wait in the kernel's accept queue.
-    const busy = get(`${url}/busy?ms=1500`, false);
-    await within(new Promise((resolve) => setImmediate(resolve)), 1000, 'a turn');
+    const blocked = within(waitForLine(child, /busy started/), 10_000, 'the server to block');
+    // Settled here, asserted below: a reset must fail the assertion, not surface as an unhandled rejection first.
+    const busy = get(`${url}/busy?ms=1500`, false).catch((error: NodeJS.ErrnoException) => ({ status: 0, connection: undefined, body: error.code ?? String(error) }));
+    await blocked;
     let sent = 0;
     const allSent = deferred();
     const replies = Array.from({ length: 40 }, (_, i) =>
