@@ -11,10 +11,13 @@ export class Params {
   readonly values: unknown[] = [];
   constructor(readonly dialect: Dialect) {}
 
-  /** Adds a value and returns its placeholder (`$1` on PostgreSQL, `?` on SQLite). */
+  /**
+   * Adds a value and returns its numbered placeholder (`$1` on PostgreSQL,
+   * `?1` on SQLite), so pieces of SQL may be assembled in any order.
+   */
   add(value: unknown): string {
     this.values.push(value);
-    return this.dialect === 'postgresql' ? `$${this.values.length}` : '?';
+    return this.dialect === 'postgresql' ? `$${this.values.length}` : `?${this.values.length}`;
   }
 }
 
