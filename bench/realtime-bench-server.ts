@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/base/config.ts';
 import { pushSchema } from '../src/engine/migrations.ts';
 import { prepareAppSchema } from '../src/server/prepare-app-schema.ts';
 import { allowAll } from '../src/permissions/policy.ts';
-import { attachWebSocket } from '../src/realtime/ws/attach-websocket.ts';
+import { attachWebSocket } from '../src/server/ws/attach-websocket.ts';
 import { createApp } from '../src/server/create-app.ts';
 import { listen } from '../src/server/listen.ts';
 

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/base/config.ts';
 import { pushSchema } from '../src/engine/migrations.ts';
 import { prepareAppSchema } from '../src/server/prepare-app-schema.ts';
 import { allowAll } from '../src/permissions/policy.ts';

@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Upload } from '@aws-sdk/lib-storage';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/base/config.ts';
 import { PART_SIZE } from '../src/storage/put-stream.ts';
 import { createS3Client } from '../src/storage/s3-client.ts';
 

@@ -8,7 +8,7 @@ export type { FieldRules, ModelRules, Preset, Rule, RuleContext, Rules } from '.
 export { defineHooks } from './hooks/define-hooks.ts';
 export type { AfterHookArgs, BeforeHookArgs, HookOperation, Hooks, ModelHooks } from './hooks/define-hooks.ts';
 export { fieldError } from './hooks/field-error.ts';
-export { AppError } from './errors.ts';
+export { AppError } from './base/errors.ts';
 export { defineResolvers } from './functions/define-resolvers.ts';
 export type { AppBuilder, ResolverKit, Resolvers } from './functions/define-resolvers.ts';
 export { defineTrigger } from './functions/define-trigger.ts';

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { AuthConfig, Mode } from '../config.ts';
-import type { PrismaLike } from '../context.ts';
+import type { AuthConfig, Mode } from '../base/config.ts';
+import type { PrismaLike } from '../base/context.ts';
 import type { AuthMails } from './mail/auth-mails.ts';
 import type { DevOutbox } from './mail/dev-outbox.ts';
 import type { Mailer } from './mail/mailer.ts';
-import type { Clock } from './sessions/clock.ts';
+import type { Clock } from '../base/clock.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import type { Throttle } from './throttle/throttle.ts';
 import type { OneTimeTokens } from './tokens/one-time-tokens.ts';

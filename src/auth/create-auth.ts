@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { PrismaLike } from '../context.ts';
-import type { DmmfEnum, DmmfModel } from '../schema/dmmf.ts';
+import type { Config } from '../base/config.ts';
+import type { PrismaLike } from '../base/context.ts';
+import type { DmmfEnum, DmmfModel } from '../base/datamodel.ts';
 import type { AuthCore, UserAuth } from './auth-core.ts';
 import { clearSessionCookie, setSessionCookie } from './http/session-cookie.ts';
 import { rememberAddress } from './http/request-address.ts';
@@ -13,7 +13,7 @@ import { createOAuthProviders } from './oauth/create-oauth-providers.ts';
 import { createOAuthRoutes } from './oauth/oauth-routes.ts';
 import { createDevVerifyPage } from './http/dev-verify-page.ts';
 import { authenticate, type ViewerSource } from './resolve-viewer.ts';
-import { type Clock, systemClock } from './sessions/clock.ts';
+import { type Clock, systemClock } from '../base/clock.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { clientAddress, createProxyList } from './throttle/client-address.ts';
 import { MemoryRateLimiter, type RateLimiter } from './throttle/rate-limiter.ts';
@@ -23,7 +23,7 @@ import { OneTimeTokens } from './tokens/one-time-tokens.ts';
 import { AuthWrites } from './users/auth-writes.ts';
 import { UserAccounts } from './users/user-accounts.ts';
 import { inspectUserModel } from './users/user-model.ts';
-import type { Viewer } from './viewer.ts';
+import type { Viewer } from '../base/viewer.ts';
 
 export interface CreateAuthOptions {
   config: Config;

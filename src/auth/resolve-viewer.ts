@@ -1,10 +1,10 @@
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import { ADMIN_SECRET_HEADER, adminSecretMatches } from './admin-secret.ts';
 import type { AuthCore } from './auth-core.ts';
 import type { Bucket } from './throttle/throttle.ts';
 import { readCookie } from './http/cookies.ts';
 import { sessionCookieName } from './http/session-cookie.ts';
-import { anonymous, type Viewer } from './viewer.ts';
+import { anonymous, type Viewer } from '../base/viewer.ts';
 
 /**
  * Where credentials come from, whatever the transport. HTTP passes the

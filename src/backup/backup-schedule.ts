@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { PrismaLike } from '../context.ts';
+import type { Config } from '../base/config.ts';
+import type { PrismaLike } from '../base/context.ts';
 import { Scheduler } from '../functions/scheduler.ts';
-import type { Clock } from '../functions/clock.ts';
+import type { Clock } from '../base/clock.ts';
 import type { BackupStore } from './backup-store.ts';
 import { createBackup } from './create-backup.ts';
 

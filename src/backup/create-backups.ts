@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { PrismaLike } from '../context.ts';
+import type { Config } from '../base/config.ts';
+import type { PrismaLike } from '../base/context.ts';
 import type { Scheduler } from '../functions/scheduler.ts';
 import { createBackupSchedule } from './backup-schedule.ts';
 import { openBackupStore, type OpenedBackupStore } from './open-backup-store.ts';

@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { startEmbeddedS3 } from '../storage/embedded-s3.ts';
 import { createS3Client } from '../storage/s3-client.ts';
 import { BackupStore } from './backup-store.ts';

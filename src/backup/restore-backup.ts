@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { providerOf } from '../config.ts';
+import { providerOf } from '../base/config.ts';
 import { sqliteFile } from '../engine/sqlite-file.ts';
 import { pgSchemaOf, runPgTool } from './pg-tools.ts';
 import type { BackupKind } from './snapshot-database.ts';

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { providerOf } from '../config.ts';
+import { providerOf } from '../base/config.ts';
 import { sqliteFile } from '../engine/sqlite-file.ts';
 import { pgSchemaOf, runPgTool } from './pg-tools.ts';
 

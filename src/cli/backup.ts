@@ -6,7 +6,7 @@ import { isBackupName } from '../backup/backup-store.ts';
 import { type BackupStage, createBackup, fileDigest } from '../backup/create-backup.ts';
 import { openBackupStore, type OpenedBackupStore } from '../backup/open-backup-store.ts';
 import { DatabaseNotEmptyError, restoreBackup } from '../backup/restore-backup.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import type { CliValues } from './main.ts';
 
 const noStore = 'no S3 is configured: set S3_BUCKET (and S3_ENDPOINT for stores other than AWS S3), or use --to <file>';

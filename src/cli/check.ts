@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import type { CliValues } from './main.ts';
 import { renderSdl, sdlPath } from './sdl.ts';
 

@@ -1,14 +1,14 @@
 import { existsSync, watch } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { prepareConfigured } from '../server/prepare-app-schema.ts';
 import { pushSchema } from '../engine/migrations.ts';
 import { type App, createApp } from '../server/create-app.ts';
 import { listen, onShutdown } from '../server/listen.ts';
 import { createLogger } from '../server/logger.ts';
 import { devLogDestination } from './dev-log.ts';
-import { attachWebSocket, closeCodes, type WebSocketEndpoint } from '../realtime/ws/attach-websocket.ts';
+import { attachWebSocket, closeCodes, type WebSocketEndpoint } from '../server/ws/attach-websocket.ts';
 import { writeTypesAlias } from '../functions/write-types-alias.ts';
 import { startEmbeddedS3 } from '../storage/embedded-s3.ts';
 import { accessHint } from './access-hint.ts';

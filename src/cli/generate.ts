@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { generateClient } from '../engine/generate-client.ts';
 import { prepareConfigured } from '../server/prepare-app-schema.ts';
 import { writeTypesAlias } from '../functions/write-types-alias.ts';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../base/config.ts';
 import { checkCommand } from './check.ts';
 import { devCommand } from './dev.ts';
 import { generateCommand } from './generate.ts';

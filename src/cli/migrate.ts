@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { migrateDeploy, migrateDev, MigrationError, migrateStatus, type MigrateTarget } from '../engine/migrations.ts';
 import { prepareConfigured } from '../server/prepare-app-schema.ts';
 

@@ -1,5 +1,5 @@
 import { normalizeEmail } from '../auth/users/user-accounts.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { createApp } from '../server/create-app.ts';
 import { createLogger } from '../server/logger.ts';
 

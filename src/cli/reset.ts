@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { type Config, providerOf } from '../config.ts';
+import { type Config, providerOf } from '../base/config.ts';
 import { sqliteFile } from '../engine/sqlite-file.ts';
 import { FILTERS, openMigrationEngine } from '../engine/migration-engine.ts';
 import { migrateDeploy, pushSchema, readMigrations } from '../engine/migrations.ts';

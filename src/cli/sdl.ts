@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { printSchema } from 'graphql';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import type { PreparedSchema } from '../engine/prepare-schema.ts';
 import { prepareConfigured } from '../server/prepare-app-schema.ts';
 import { buildSchema } from '../schema/build-schema.ts';
-import { readDatamodel } from '../schema/dmmf.ts';
+import { readDatamodel } from '../base/datamodel.ts';
 import { loadPolicy } from '../server/load-policy.ts';
 import { schemaExtension } from '../functions/create-functions.ts';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ADMIN_SECRET_HEADER } from '../auth/admin-secret.ts';
 import { hashPassword } from '../auth/passwords/passwords.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { pushSchema, readMigrations } from '../engine/migrations.ts';
 import { createApp } from '../server/create-app.ts';
 import { prepareConfigured } from '../server/prepare-app-schema.ts';

@@ -1,8 +1,8 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { createApp } from '../server/create-app.ts';
 import { listen, onShutdown } from '../server/listen.ts';
 import { createLogger } from '../server/logger.ts';
-import { attachWebSocket } from '../realtime/ws/attach-websocket.ts';
+import { attachWebSocket } from '../server/ws/attach-websocket.ts';
 import { listenFailure } from './listen-failure.ts';
 import type { CliValues } from './main.ts';
 

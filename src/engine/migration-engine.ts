@@ -1,6 +1,6 @@
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
-import { providerOf } from '../config.ts';
+import { providerOf } from '../base/config.ts';
 import { createPgEngineFactory } from './pg-engine-factory.ts';
 import { cancelEngineTimers, type EngineHandle, loadSchemaEngineWasm } from './schema-engine.ts';
 import { createSqliteEngineFactory } from './sqlite-engine-factory.ts';

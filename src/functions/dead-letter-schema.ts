@@ -1,5 +1,5 @@
-import type { Context } from '../context.ts';
-import { AppError } from '../errors.ts';
+import type { Context } from '../base/context.ts';
+import { AppError } from '../base/errors.ts';
 import type { Generator } from '../schema/generator.ts';
 import type { OutboxRecord, OutboxStore } from './outbox-store.ts';
 

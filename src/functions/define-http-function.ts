@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Viewer } from '../auth/viewer.ts';
-import type { Config } from '../config.ts';
-import type { Context, PrismaLike } from '../context.ts';
+import type { Viewer } from '../base/viewer.ts';
+import type { Config } from '../base/config.ts';
+import type { Context, PrismaLike } from '../base/context.ts';
 import type { AppPrismaTypes } from '../hooks/app-types.ts';
 import type { ModelTypes, WriteFn } from '../hooks/row-writer.ts';
 import type { Access } from '../permissions/shield.ts';

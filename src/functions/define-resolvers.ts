@@ -1,6 +1,6 @@
 import type {} from '@pothos/plugin-prisma';
-import type { Viewer } from '../auth/viewer.ts';
-import type { Context } from '../context.ts';
+import type { Viewer } from '../base/viewer.ts';
+import type { Context } from '../base/context.ts';
 import type { AppPrismaTypes } from '../hooks/app-types.ts';
 import type { ModelTypes, RowWriter, ShapeOf, WhereOf } from '../hooks/row-writer.ts';
 import type { ModelPolicy, Where } from '../permissions/policy.ts';

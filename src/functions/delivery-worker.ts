@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { inSpan } from '../metrics/tracing.ts';
 import { retryDelay } from './backoff.ts';
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock } from '../base/clock.ts';
 import type { Trigger, TriggerEvent } from './define-trigger.ts';
 import { DeliveryError } from './delivery-error.ts';
 import type { OutboxRecord, OutboxStore } from './outbox-store.ts';

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { type Hooks, hookNames } from '../hooks/define-hooks.ts';
-import type { Datamodel } from '../schema/dmmf.ts';
+import type { Datamodel } from '../base/datamodel.ts';
 import { kindOfValue } from './brand.ts';
 import type { HttpFunction } from './define-http-function.ts';
 import type { Resolvers } from './define-resolvers.ts';

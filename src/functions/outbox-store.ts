@@ -1,4 +1,4 @@
-import type { PrismaLike } from '../context.ts';
+import type { PrismaLike } from '../base/context.ts';
 
 /** A `StrataOutbox` row as the worker reads it. */
 export interface OutboxRecord {

@@ -1,11 +1,11 @@
-import { isAdmin } from '../auth/viewer.ts';
-import type { Context } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { isAdmin } from '../base/viewer.ts';
+import type { Context } from '../base/context.ts';
+import { AppError } from '../base/errors.ts';
 import { and } from '../permissions/policy.ts';
 import type { Access } from '../permissions/shield.ts';
-import { delegateName } from '../schema/dmmf.ts';
+import { delegateName } from '../base/datamodel.ts';
 import type { Generator } from '../schema/generator.ts';
-import { writeAs } from '../schema/writes/row-writer.ts';
+import { writeAs } from '../writes/row-writer.ts';
 import type { ResolverKit } from './define-resolvers.ts';
 
 /** Whether the viewer of `ctx` passes `access`. */

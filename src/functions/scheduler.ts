@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from 'pino';
-import type { PrismaLike } from '../context.ts';
-import { fromPrismaError } from '../errors.ts';
+import type { PrismaLike } from '../base/context.ts';
+import { fromPrismaError } from '../base/errors.ts';
 import { metrics } from '../metrics/metrics.ts';
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock } from '../base/clock.ts';
 import type { Schedule } from './define-schedule.ts';
 import type { SystemContext } from './system-context.ts';
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { DeliveryError } from './delivery-error.ts';
 import type { TriggerEvent, TriggerHandler } from './define-trigger.ts';
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Viewer } from '../auth/viewer.ts';
-import type { PrismaLike } from '../context.ts';
+import type { Viewer } from '../base/viewer.ts';
+import type { PrismaLike } from '../base/context.ts';
 import type { AppPrismaTypes } from './app-types.ts';
 import type { ModelTypes, RowWriter, ShapeOf, WriteData, WriteFn } from './row-writer.ts';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 
 /**
  * The error a hook throws to reject a value: BAD_USER_INPUT with the field

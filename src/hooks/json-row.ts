@@ -1,4 +1,4 @@
-import { isDecimal } from '../decimal.ts';
+import { isDecimal } from '../base/decimal.ts';
 
 /**
  * A row as JSON, the way the GraphQL API shows it: BigInt and Decimal as

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangeEvent } from '../realtime/change-event.ts';
+import type { ChangeEvent } from '../base/change-event.ts';
 import { jsonRow } from './json-row.ts';
 
 /** The operations a trigger listens to. */

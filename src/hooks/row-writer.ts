@@ -1,5 +1,5 @@
-import type { Viewer } from '../auth/viewer.ts';
-import type { PrismaLike } from '../context.ts';
+import type { Viewer } from '../base/viewer.ts';
+import type { PrismaLike } from '../base/context.ts';
 
 type Row = Record<string, any>;
 

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { Viewer } from '../auth/viewer.ts';
-import type { PrismaLike } from '../context.ts';
-import { AppError, fromPrismaError } from '../errors.ts';
-import type { ChangeEvent } from '../realtime/change-event.ts';
+import type { Viewer } from '../base/viewer.ts';
+import type { PrismaLike } from '../base/context.ts';
+import { AppError, fromPrismaError } from '../base/errors.ts';
+import type { ChangeEvent } from '../base/change-event.ts';
 import type { HookOperation, Hooks } from './define-hooks.ts';
 import { type OutboxTarget, outboxRows } from './outbox.ts';
 import type { RowWriter, WriteFn } from './row-writer.ts';

@@ -2,7 +2,7 @@ import { context, type Span, SpanKind, SpanStatusCode, trace } from '@openteleme
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
-import type { MonitoringConfig } from '../config.ts';
+import type { MonitoringConfig } from '../base/config.ts';
 
 /**
  * Strata's tracer. Until {@link startTracing} registers a provider it is

@@ -1,5 +1,5 @@
-import { isAdmin } from '../auth/viewer.ts';
-import type { Context } from '../context.ts';
+import { isAdmin } from '../base/viewer.ts';
+import type { Context } from '../base/context.ts';
 import type { ModelRules, Preset, Rule, Rules } from './define-rules.ts';
 import type { ModelPolicy, Policy, Where } from './policy.ts';
 

@@ -1,4 +1,4 @@
-import type { Viewer } from '../auth/viewer.ts';
+import type { Viewer } from '../base/viewer.ts';
 import type { Where } from './policy.ts';
 
 /** What a rule sees: who is asking. */

@@ -1,4 +1,4 @@
-import { isDecimal } from '../decimal.ts';
+import { isDecimal } from '../base/decimal.ts';
 
 /** What the matcher needs to know of a model's fields. */
 export interface MatchField {

@@ -1,4 +1,4 @@
-import type { Context } from '../context.ts';
+import type { Context } from '../base/context.ts';
 
 /** A Prisma `where` object. */
 export type Where = Record<string, unknown>;

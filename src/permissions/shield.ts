@@ -2,9 +2,9 @@ import type { GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { createRequire } from 'node:module';
-import { isAdmin } from '../auth/viewer.ts';
-import type { Context } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { isAdmin } from '../base/viewer.ts';
+import type { Context } from '../base/context.ts';
+import { AppError } from '../base/errors.ts';
 
 // graphql-shield's ESM build imports `isUndefined` from node:util, which Node 23
 // removed; its CommonJS build looks it up only inside logic rules, which are not

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../context.ts';
+import type { Context } from '../base/context.ts';
 import { type MatchField, matchRow } from './match-row.ts';
 import { and, type Where } from './policy.ts';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ChangeEvent } from './change-event.ts';
+import type { ChangeEvent } from '../base/change-event.ts';
 
 /** A batch of events as every instance receives it: numbered from `first` in `space`. */
 export interface NumberedBatch {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { AppError } from '../errors.ts';
-import type { ChangeKind } from './change-event.ts';
+import { AppError } from '../base/errors.ts';
+import type { ChangeKind } from '../base/change-event.ts';
 import { type ChangeCursor, encodeCursor } from './change-cursor.ts';
 import type { ChangeHub, ReceivedBatch } from './change-hub.ts';
 import type { ChangePayload, GroupSpec, Row } from './group-spec.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Broker, NumberedBatch } from './broker.ts';
-import type { ChangeEvent, ChangeSink } from './change-event.ts';
+import type { ChangeEvent, ChangeSink } from '../base/change-event.ts';
 import type { ChangeCursor } from './change-cursor.ts';
 import { ReplayBuffer, type SequencedEvent } from './replay-buffer.ts';
 

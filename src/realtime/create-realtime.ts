@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { RealtimeConfig } from '../config.ts';
-import type { Context } from '../context.ts';
-import { AppError } from '../errors.ts';
+import type { RealtimeConfig } from '../base/config.ts';
+import type { Context } from '../base/context.ts';
+import { AppError } from '../base/errors.ts';
 import { createLocalBroker } from './broker.ts';
-import type { ChangeEvent, ChangeSink } from './change-event.ts';
+import type { ChangeEvent, ChangeSink } from '../base/change-event.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { type ChangeHub, createChangeHub } from './change-hub.ts';
 import type { DecimalFactory } from './event-codec.ts';

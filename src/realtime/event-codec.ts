@@ -1,4 +1,4 @@
-import { isDecimal } from '../decimal.ts';
+import { isDecimal } from '../base/decimal.ts';
 
 /**
  * Typed JSON for values that cross a process boundary (Redis) or become a

@@ -1,4 +1,4 @@
-import type { ChangeKind } from './change-event.ts';
+import type { ChangeKind } from '../base/change-event.ts';
 import type { Match } from '../permissions/match-row.ts';
 
 export type Row = Record<string, unknown>;

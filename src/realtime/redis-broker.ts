@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Broker, LOCAL_TAG, newSpace, newTag, type NumberedBatch } from './broker.ts';
-import type { ChangeEvent } from './change-event.ts';
+import type { ChangeEvent } from '../base/change-event.ts';
 import { type DecimalFactory, decodeValue, encodeValue } from './event-codec.ts';
 
 export interface RedisBrokerOptions {

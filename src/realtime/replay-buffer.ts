@@ -1,5 +1,5 @@
 import type { NumberedBatch } from './broker.ts';
-import type { ChangeEvent } from './change-event.ts';
+import type { ChangeEvent } from '../base/change-event.ts';
 import type { ChangeCursor } from './change-cursor.ts';
 
 /** One event with its position in the stream and the tag of the batch it came in. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { sessionChange, type Viewer } from '../auth/viewer.ts';
-import { AppError } from '../errors.ts';
+import { sessionChange, type Viewer } from '../base/viewer.ts';
+import { AppError } from '../base/errors.ts';
 
 export interface SessionWatchOptions {
   /** Who the subscription was opened as. */

@@ -1,4 +1,4 @@
-import type { ChangeEvent, ChangeKind } from './change-event.ts';
+import type { ChangeEvent, ChangeKind } from '../base/change-event.ts';
 import type { ChangePayload, GroupSpec, Row } from './group-spec.ts';
 import type { SubscriberQueue } from './subscriber-queue.ts';
 

@@ -1,6 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import type { Context } from '../context.ts';
+import type { Context } from '../base/context.ts';
 import { scalars } from './scalars.ts';
 
 /**

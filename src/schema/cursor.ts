@@ -1,4 +1,4 @@
-import { badInput } from '../errors.ts';
+import { badInput } from '../base/errors.ts';
 
 /**
  * Opaque connection cursors: the row's primary key values as base64url JSON,

@@ -1,12 +1,12 @@
-import type { LimitsConfig } from '../config.ts';
-import type { Context } from '../context.ts';
+import type { LimitsConfig } from '../base/config.ts';
+import type { Context } from '../base/context.ts';
 import type { WriteHooks } from '../hooks/write-hooks.ts';
 import { and, type Policy } from '../permissions/policy.ts';
 import { nothing, readableOrThrow, secureWhere } from './secure/secure-args.ts';
 import { checkFields, checkOrderBy, checkUnique } from './secure/unreadable-fields.ts';
-import { badInput } from '../errors.ts';
+import { badInput } from '../base/errors.ts';
 import type { AnyBuilder } from './builder.ts';
-import type { Datamodel, DmmfModel } from './dmmf.ts';
+import type { Datamodel, DmmfModel } from '../base/datamodel.ts';
 import type { InputRegistry } from './input-registry.ts';
 import type { ModelFilters } from './inputs/model-filters.ts';
 import type { ModelWrites } from './inputs/model-writes.ts';

@@ -1,7 +1,7 @@
-import { badInput } from '../errors.ts';
+import { badInput } from '../base/errors.ts';
 import type { AnyBuilder } from './builder.ts';
 import { sqliteJsonPath } from './inputs/filters.ts';
-import { names } from './naming.ts';
+import { names } from '../base/naming.ts';
 
 /** One field of a generated input type. `type` names a scalar, an enum or another input. */
 export interface FieldSpec {

@@ -1,8 +1,8 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind } from 'graphql';
-import type { Datamodel, DmmfField, DmmfModel } from './dmmf.ts';
-import { idFields, relationFields } from './dmmf.ts';
-import { names } from './naming.ts';
+import type { Datamodel, DmmfField, DmmfModel } from '../base/datamodel.ts';
+import { idFields, relationFields } from '../base/datamodel.ts';
+import { names } from '../base/naming.ts';
 
 /** A Prisma read's arguments. */
 export type Query = Record<string, unknown>;

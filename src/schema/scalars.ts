@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { badInput } from '../errors.ts';
+import { badInput } from '../base/errors.ts';
 import { toIsoString } from './iso-date.ts';
 
 /**

@@ -1,12 +1,12 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { type Auth, type CreateAuthOptions, createAuth } from '../auth/create-auth.ts';
-import type { Config } from '../config.ts';
-import { type Database, openDatabase } from '../db.ts';
+import type { Config } from '../base/config.ts';
+import { type Database, openDatabase } from '../engine/db.ts';
 import { generateClient } from '../engine/generate-client.ts';
 import { prepareConfigured } from './prepare-app-schema.ts';
 import { buildSchema } from '../schema/build-schema.ts';
-import { type Datamodel, readDatamodel } from '../schema/dmmf.ts';
+import { type Datamodel, readDatamodel } from '../base/datamodel.ts';
 import { createStrataYoga, type StrataYoga } from './create-yoga.ts';
 import { applyOperationRules } from '../permissions/shield.ts';
 import type { Policy } from '../permissions/policy.ts';

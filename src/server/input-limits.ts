@@ -1,6 +1,6 @@
 import { type DocumentNode, Kind, type OperationDefinitionNode, type ValueNode, visit } from 'graphql';
-import type { LimitsConfig } from '../config.ts';
-import { badInput } from '../errors.ts';
+import type { LimitsConfig } from '../base/config.ts';
+import { badInput } from '../base/errors.ts';
 
 type InputLimits = Pick<LimitsConfig, 'maxInputString' | 'maxInputList' | 'maxInputDepth' | 'maxInputValues'>;
 

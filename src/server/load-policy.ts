@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 import { appModuleUrl } from '../functions/load-app-logic.ts';
 import { authManagedFields, inspectUserModel } from '../auth/users/user-model.ts';
 import { compilePolicy } from '../permissions/compile-policy.ts';
 import type { Rules } from '../permissions/define-rules.ts';
 import type { Policy } from '../permissions/policy.ts';
-import type { Datamodel } from '../schema/dmmf.ts';
+import type { Datamodel } from '../base/datamodel.ts';
 
 /**
  * Loads `<appDir>/rules.ts` and compiles it against the datamodel. Without

@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { Config } from '../base/config.ts';
 
 /**
  * Paths pino censors: credentials in request headers (session cookie, bearer

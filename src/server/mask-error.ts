@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { AppError, toClientError } from '../errors.ts';
+import { AppError, toClientError } from '../base/errors.ts';
 
 /**
  * Decides what a client sees of an error. GraphQL's own errors (syntax,

@@ -1,5 +1,5 @@
 import { authSchemaFragment } from '../auth/users/auth-tables.ts';
-import { type Config, providerOf } from '../config.ts';
+import { type Config, providerOf } from '../base/config.ts';
 import { type PreparedSchema, prepareSchema } from '../engine/prepare-schema.ts';
 import { functionSchemaFragment } from '../functions/internal-tables.ts';
 import { fileVersionSchemaFragment } from '../storage/file-versions-table.ts';

@@ -1,5 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 
 /** Bytes read from the start of a file to recognise its type (file-type's detection window). */
 export const SNIFF_BYTES = 4100;

@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
-import type { Mode, StorageConfig } from '../config.ts';
-import type { PrismaLike } from '../context.ts';
-import type { Datamodel } from '../schema/dmmf.ts';
+import type { Mode, StorageConfig } from '../base/config.ts';
+import type { PrismaLike } from '../base/context.ts';
+import type { Datamodel } from '../base/datamodel.ts';
 import { type FileModel, findFileModel } from './file-model.ts';
 import { ObjectKeys } from './object-keys.ts';
 import { createS3Client } from './s3-client.ts';

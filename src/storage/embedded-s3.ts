@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
-import type { StorageConfig } from '../config.ts';
+import type { StorageConfig } from '../base/config.ts';
 
 /** A running s3rver: an S3-compatible server for development and tests only. */
 export interface EmbeddedS3 {

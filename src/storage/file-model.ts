@@ -1,4 +1,4 @@
-import type { Datamodel, DmmfField, DmmfModel } from '../schema/dmmf.ts';
+import type { Datamodel, DmmfField, DmmfModel } from '../base/datamodel.ts';
 
 /** The model holding file rows, and what Strata needs to know of it. */
 export interface FileModel {

@@ -1,5 +1,5 @@
 import type { SchemaFragment } from '../engine/prepare-schema.ts';
-import { readDatamodel } from '../schema/dmmf.ts';
+import { readDatamodel } from '../base/datamodel.ts';
 import { findFileModel } from './file-model.ts';
 
 /** The models Strata adds to keep earlier contents of files and pending direct replacements; a user schema must not define them. */

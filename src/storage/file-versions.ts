@@ -1,4 +1,4 @@
-import type { Context, PrismaLike } from '../context.ts';
+import type { Context, PrismaLike } from '../base/context.ts';
 import type { Storage } from './create-storage.ts';
 import { deleteFileObjects } from './delete-file-objects.ts';
 import type { FileModel } from './file-model.ts';

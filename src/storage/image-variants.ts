@@ -2,7 +2,7 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import sharp from 'sharp';
-import { AppError, badInput } from '../errors.ts';
+import { AppError, badInput } from '../base/errors.ts';
 import { imageTypes } from './content-types.ts';
 import type { Storage } from './create-storage.ts';
 import type { VariantSpec } from './object-keys.ts';

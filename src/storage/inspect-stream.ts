@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import { SNIFF_BYTES, sniffContentType } from './content-types.ts';
 
 export interface InspectOptions {

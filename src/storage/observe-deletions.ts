@@ -1,4 +1,4 @@
-import type { ChangeSink } from '../realtime/change-event.ts';
+import type { ChangeSink } from '../base/change-event.ts';
 import type { Storage } from './create-storage.ts';
 import { deleteFileObjects } from './delete-file-objects.ts';
 import { deleteVersionsOf } from './file-versions.ts';

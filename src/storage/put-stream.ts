@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { Storage } from './create-storage.ts';
 import { type Inspection, InspectStream } from './inspect-stream.ts';
 import { metrics } from '../metrics/metrics.ts';

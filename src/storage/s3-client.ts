@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { StorageConfig } from '../config.ts';
+import type { StorageConfig } from '../base/config.ts';
 
 /**
  * The S3 client of an app. Checksums are only computed where S3 requires

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 
 /** Whether an S3 error means "no such object". */
 export function isMissingObject(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import type { ChangeSink } from '../realtime/change-event.ts';
+import type { ChangeSink } from '../base/change-event.ts';
 import type { Storage } from './create-storage.ts';
 import { deleteFileObjects, deleteKeys } from './delete-file-objects.ts';
 import { sweepFileVersions } from './sweep-versions.ts';

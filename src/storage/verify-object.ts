@@ -2,7 +2,7 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import { SNIFF_BYTES, baseType, sniffContentType } from './content-types.ts';
 import type { Storage } from './create-storage.ts';
 import { type Inspection, InspectStream } from './inspect-stream.ts';

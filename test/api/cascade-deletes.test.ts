@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../src/realtime/change-event.ts';
+import type { ChangeEvent } from '../../src/base/change-event.ts';
 import { providers } from '../support/databases.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 

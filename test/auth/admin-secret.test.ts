@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, loadConfig } from '../../src/base/config.ts';
 import { providers } from '../support/databases.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { type AuthTestApp, createAuthTestApp } from './support/auth-test-app.ts';

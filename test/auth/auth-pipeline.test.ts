@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../src/realtime/change-event.ts';
+import type { ChangeEvent } from '../../src/base/change-event.ts';
 import { providers } from '../support/databases.ts';
 import { bearer, mailedToken, registerUser, SIGN_UP } from './support/auth-helpers.ts';
 import { type AuthTestApp, createAuthTestApp } from './support/auth-test-app.ts';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authManagedFields, inspectUserModel } from '../../src/auth/users/user-model.ts';
-import type { Viewer } from '../../src/auth/viewer.ts';
-import type { Context } from '../../src/context.ts';
+import type { Viewer } from '../../src/base/viewer.ts';
+import type { Context } from '../../src/base/context.ts';
 import { compilePolicy } from '../../src/permissions/compile-policy.ts';
 import openRules from './fixtures/open-rules/rules.ts';
 import { providers } from '../support/databases.ts';

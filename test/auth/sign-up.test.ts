@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAdmin } from '../../src/auth/viewer.ts';
+import { isAdmin } from '../../src/base/viewer.ts';
 import { providers } from '../support/databases.ts';
 import { bearer, mailedToken, registerUser, SIGN_IN, SIGN_UP, VIEWER } from './support/auth-helpers.ts';
 import { type AuthTestApp, createAuthTestApp } from './support/auth-test-app.ts';

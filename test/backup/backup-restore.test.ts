@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupStore, type BackupManifest } from '../../src/backup/backup-store.ts';
 import { createBackup, fileDigest } from '../../src/backup/create-backup.ts';
 import { DatabaseNotEmptyError, restoreBackup } from '../../src/backup/restore-backup.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/base/config.ts';
 import { pushSchema } from '../../src/engine/migrations.ts';
 import { prepareConfigured } from '../../src/server/prepare-app-schema.ts';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3.ts';

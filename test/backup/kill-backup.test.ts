@@ -4,7 +4,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupStore } from '../../src/backup/backup-store.ts';
 import { createBackupSchedule } from '../../src/backup/backup-schedule.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/base/config.ts';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3.ts';
 import { createS3Client } from '../../src/storage/s3-client.ts';
 import { providers } from '../support/databases.ts';

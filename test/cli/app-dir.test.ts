@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCodeBanner } from '../../src/cli/app-code-banner.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/base/config.ts';
 
 describe('the app folder of a schema given with --schema', () => {
   let root: string;

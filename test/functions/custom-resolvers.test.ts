@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { getNamedType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Viewer } from '../../src/auth/viewer.ts';
+import type { Viewer } from '../../src/base/viewer.ts';
 import { renderSdl } from '../../src/cli/sdl.ts';
-import type { ChangeEvent } from '../../src/realtime/change-event.ts';
+import type { ChangeEvent } from '../../src/base/change-event.ts';
 import { providers } from '../support/databases.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadAppLogic } from '../../src/functions/load-app-logic.ts';
 import { prepareAppSchema } from '../../src/server/prepare-app-schema.ts';
-import { readDatamodel } from '../../src/schema/dmmf.ts';
+import { readDatamodel } from '../../src/base/datamodel.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const src = (file: string) => pathToFileURL(path.join(root, 'src', file)).href;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Viewer } from '../../src/auth/viewer.ts';
+import type { Viewer } from '../../src/base/viewer.ts';
 import { providers } from '../support/databases.ts';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../support/test-app.ts';
 

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.ts';
+import { AppError } from '../../src/base/errors.ts';
 import { createWriteHooks, HookError } from '../../src/hooks/write-hooks.ts';
 
 /** A logger that keeps what it logs. */

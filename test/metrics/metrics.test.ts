@@ -3,7 +3,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTracing, stopTracing } from '../../src/metrics/tracing.ts';
-import { attachWebSocket, type WebSocketEndpoint } from '../../src/realtime/ws/attach-websocket.ts';
+import { attachWebSocket, type WebSocketEndpoint } from '../../src/server/ws/attach-websocket.ts';
 import { listen, type Listening } from '../../src/server/listen.ts';
 import { control, manualClock } from '../functions/support/control.ts';
 import { providers } from '../support/databases.ts';

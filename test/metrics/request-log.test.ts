@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Viewer } from '../../src/auth/viewer.ts';
-import { loadConfig } from '../../src/config.ts';
+import type { Viewer } from '../../src/base/viewer.ts';
+import { loadConfig } from '../../src/base/config.ts';
 import { pushSchema } from '../../src/engine/migrations.ts';
 import { allowAll } from '../../src/permissions/policy.ts';
 import { type App, createApp } from '../../src/server/create-app.ts';

@@ -1,4 +1,4 @@
-import type { Viewer } from '../../src/auth/viewer.ts';
+import type { Viewer } from '../../src/base/viewer.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 export type Actor = 'anonymous' | 'alice' | 'bob' | 'admin' | 'service';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isAdmin } from '../../src/auth/viewer.ts';
+import { isAdmin } from '../../src/base/viewer.ts';
 import { providers, type TestDatabase } from '../support/databases.ts';
 import { createRealtimeDatabase, type Instance, startInstance } from './support/realtime-instance.ts';
 import { type TestWsClient, wsClient } from './support/ws-client.ts';

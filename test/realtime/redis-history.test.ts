@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../src/realtime/change-event.ts';
+import type { ChangeEvent } from '../../src/base/change-event.ts';
 import { type ChangeHub, createChangeHub } from '../../src/realtime/change-hub.ts';
 import type { ReceivedBatch } from '../../src/realtime/change-hub.ts';
 import { createRedisBroker } from '../../src/realtime/redis-broker.ts';

@@ -4,8 +4,8 @@
  * values come back.
  */
 import { getNamedType, type GraphQLSchema, isObjectType } from 'graphql';
-import { type DmmfField, type DmmfModel, relationFields, scalarFields } from '../../src/schema/dmmf.ts';
-import { names } from '../../src/schema/naming.ts';
+import { type DmmfField, type DmmfModel, relationFields, scalarFields } from '../../src/base/datamodel.ts';
+import { names } from '../../src/base/naming.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 export type Row = Record<string, unknown>;

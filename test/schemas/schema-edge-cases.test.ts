@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { printSchema } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/base/config.ts';
 import { prepareAppSchema } from '../../src/server/prepare-app-schema.ts';
 import { allowAll } from '../../src/permissions/policy.ts';
 import { buildSchema } from '../../src/schema/build-schema.ts';
-import { readDatamodel } from '../../src/schema/dmmf.ts';
+import { readDatamodel } from '../../src/base/datamodel.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-edge-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

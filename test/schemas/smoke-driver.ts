@@ -6,8 +6,8 @@
  */
 import { buildSchema, printSchema, validateSchema } from 'graphql';
 import { expect } from 'vitest';
-import { type DmmfField, type DmmfModel, idFields, isOmitted, relationFields, scalarFields, uniqueKeys } from '../../src/schema/dmmf.ts';
-import { names } from '../../src/schema/naming.ts';
+import { type DmmfField, type DmmfModel, idFields, isOmitted, relationFields, scalarFields, uniqueKeys } from '../../src/base/datamodel.ts';
+import { names } from '../../src/base/naming.ts';
 import type { GraphQLResponse, TestApp } from '../support/test-app.ts';
 import { type CreateOverrides, createData, foreignKeys, leafSelection, normalize, type Row, sampleValue, selection } from './sample-data.ts';
 

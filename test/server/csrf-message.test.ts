@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/base/config.ts';
 import { pushSchema } from '../../src/engine/migrations.ts';
 import { allowAll } from '../../src/permissions/policy.ts';
 import { type App, createApp } from '../../src/server/create-app.ts';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { attachWebSocket, type WebSocketEndpoint } from '../../src/realtime/ws/attach-websocket.ts';
+import { loadConfig } from '../../src/base/config.ts';
+import { attachWebSocket, type WebSocketEndpoint } from '../../src/server/ws/attach-websocket.ts';
 import { allowAll } from '../../src/permissions/policy.ts';
 import { type App, createApp } from '../../src/server/create-app.ts';
 import { type Listening, listen } from '../../src/server/listen.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, loadConfig } from '../../src/base/config.ts';
 import { within } from '../support/deferred.ts';
 import { providers, type TestDatabase } from '../support/databases.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { Viewer } from '../../src/auth/viewer.ts';
+import type { Viewer } from '../../src/base/viewer.ts';
 import { type Listening, listen } from '../../src/server/listen.ts';
 import type { Storage } from '../../src/storage/create-storage.ts';
 import { createS3Client } from '../../src/storage/s3-client.ts';

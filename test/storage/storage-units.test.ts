@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
-import { readDatamodel } from '../../src/schema/dmmf.ts';
+import { ConfigError, loadConfig } from '../../src/base/config.ts';
+import { readDatamodel } from '../../src/base/datamodel.ts';
 import { cleanFileName, contentDisposition, isAllowedType, sniffContentType } from '../../src/storage/content-types.ts';
 import { findFileModel } from '../../src/storage/file-model.ts';
 import { checkPath } from '../../src/storage/multipart/operation-paths.ts';

@@ -1,7 +1,7 @@
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/base/config.ts';
 import { prepareConfigured } from '../../src/server/prepare-app-schema.ts';
 import { pushSchema } from '../../src/engine/migrations.ts';
-import type { Viewer } from '../../src/auth/viewer.ts';
+import type { Viewer } from '../../src/base/viewer.ts';
 import { allowAll } from '../../src/permissions/policy.ts';
 import { type App, createApp } from '../../src/server/create-app.ts';
 import { createTestDatabase, type Provider, type TestDatabase } from './databases.ts';

@@ -1,9 +1,9 @@
-import { AppError, badInput } from '../../errors.ts';
+import { AppError, badInput } from '../../base/errors.ts';
 import type { UserAuth } from '../auth-core.ts';
 import { requestAddress } from '../http/request-address.ts';
 import { assertPasswordPolicy, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../passwords/passwords.ts';
 import { isConflict, normalizeEmail, requireEmail } from '../users/user-accounts.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../base/viewer.ts';
 import { sendVerificationMail } from './recovery-flows.ts';
 import { requireUser, type SessionGrant, startSession } from './session-flows.ts';
 

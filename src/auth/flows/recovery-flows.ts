@@ -1,10 +1,10 @@
-import { badInput } from '../../errors.ts';
+import { badInput } from '../../base/errors.ts';
 import type { UserAuth } from '../auth-core.ts';
 import { clearSessionCookie } from '../http/session-cookie.ts';
 import { requestAddress } from '../http/request-address.ts';
 import { assertPasswordPolicy, hashPassword } from '../passwords/passwords.ts';
 import { requireEmail } from '../users/user-accounts.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../base/viewer.ts';
 import { type SessionGrant, startSession } from './session-flows.ts';
 
 /** The one answer to a mailed token that cannot be used: unknown, used, expired, or its address gone. */

@@ -1,9 +1,9 @@
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { UserAuth } from '../auth-core.ts';
 import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.ts';
 import { publicSessionId } from '../sessions/session-store.ts';
 import type { AccountRow } from '../users/user-accounts.ts';
-import type { Viewer } from '../viewer.ts';
+import type { Viewer } from '../../base/viewer.ts';
 
 /** What `AuthPayload` resolves from: the token (shown once), its expiry, the user's id and viewer. */
 export interface SessionGrant {

@@ -1,4 +1,4 @@
-import type { AuthConfig } from '../../config.ts';
+import type { AuthConfig } from '../../base/config.ts';
 import { queueCookie, serializeCookie } from './cookies.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { AuthConfig } from '../../config.ts';
+import type { AuthConfig } from '../../base/config.ts';
 import { githubProvider } from './github-provider.ts';
 import { type OAuthProvider, redirectUri } from './oauth-provider.ts';
 import { oidcProvider } from './oidc-provider.ts';

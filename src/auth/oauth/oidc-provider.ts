@@ -1,5 +1,5 @@
 import { decodeIdToken, OAuth2Client } from 'arctic';
-import type { OAuthClientConfig } from '../../config.ts';
+import type { OAuthClientConfig } from '../../base/config.ts';
 import { checkEndpoint, getJson, type OAuthProvider } from './oauth-provider.ts';
 
 interface OidcMetadata {

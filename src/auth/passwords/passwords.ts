@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { badInput } from '../../errors.ts';
+import { badInput } from '../../base/errors.ts';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
 const options = { algorithm: 2 /* Argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;

@@ -1,9 +1,9 @@
-import type { Context } from '../../context.ts';
+import type { Context } from '../../base/context.ts';
 import { confirmEmailChange, requestEmailChange } from '../flows/email-change-flows.ts';
 import { changePassword, signIn, signUp } from '../flows/password-flows.ts';
 import { requestEmailVerification, requestPasswordReset, resetPassword, verifyEmail } from '../flows/recovery-flows.ts';
 import { revokeSession, type SessionGrant, signOut, signOutEverywhere } from '../flows/session-flows.ts';
-import { anonymous } from '../viewer.ts';
+import { anonymous } from '../../base/viewer.ts';
 import type { AuthTypes } from './define-auth-schema.ts';
 
 type Resolve = (args: any, ctx: Context) => unknown;

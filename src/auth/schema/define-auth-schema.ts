@@ -1,10 +1,10 @@
-import type { Context } from '../../context.ts';
+import type { Context } from '../../base/context.ts';
 import type { Auth } from '../create-auth.ts';
 import type { UserAuth } from '../auth-core.ts';
 import { listSessions, type SessionGrant, type SessionInfo } from '../flows/session-flows.ts';
 import type { SignUpResult } from '../flows/password-flows.ts';
 import { type AuthUserModel, inspectUserModel } from '../users/user-model.ts';
-import type { DmmfEnum, DmmfModel } from '../../schema/dmmf.ts';
+import type { DmmfEnum, DmmfModel } from '../../base/datamodel.ts';
 import { defineAuthMutations } from './auth-mutations.ts';
 
 export interface DefineAuthSchemaOptions {

@@ -1,5 +1,5 @@
-import type { PrismaLike } from '../../context.ts';
-import { type Clock, systemClock } from './clock.ts';
+import type { PrismaLike } from '../../base/context.ts';
+import { type Clock, systemClock } from '../../base/clock.ts';
 import { generateSecretToken, hashToken, isTokenShaped } from './secret-token.ts';
 
 /** One stored session (`id` is the token's SHA-256). */

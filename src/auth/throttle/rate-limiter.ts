@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../sessions/clock.ts';
+import { type Clock, systemClock } from '../../base/clock.ts';
 
 /** A counter's state: hits in the current window and when the window ends. */
 export interface RateCount {

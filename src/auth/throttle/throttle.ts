@@ -1,6 +1,6 @@
-import type { AuthConfig } from '../../config.ts';
-import { AppError } from '../../errors.ts';
-import { type Clock, systemClock } from '../sessions/clock.ts';
+import type { AuthConfig } from '../../base/config.ts';
+import { AppError } from '../../base/errors.ts';
+import { type Clock, systemClock } from '../../base/clock.ts';
 import { hashToken } from '../sessions/secret-token.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 

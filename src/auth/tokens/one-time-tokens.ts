@@ -1,5 +1,5 @@
-import type { PrismaLike } from '../../context.ts';
-import { type Clock, systemClock } from '../sessions/clock.ts';
+import type { PrismaLike } from '../../base/context.ts';
+import { type Clock, systemClock } from '../../base/clock.ts';
 import { generateSecretToken, hashToken, isTokenShaped } from '../sessions/secret-token.ts';
 
 /** What a single-use token is for. */

@@ -1,5 +1,5 @@
 import type { SchemaFragment } from '../../engine/prepare-schema.ts';
-import { readDatamodel } from '../../schema/dmmf.ts';
+import { readDatamodel } from '../../base/datamodel.ts';
 import { type AuthUserModel, inspectUserModel } from './user-model.ts';
 
 /** Models Strata adds for auth; a user schema must not define them itself. */

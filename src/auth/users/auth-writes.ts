@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { Context, PrismaLike } from '../../context.ts';
+import type { Context, PrismaLike } from '../../base/context.ts';
 import type { RowWriter } from '../../hooks/row-writer.ts';
-import type { ChangeSink } from '../../realtime/change-event.ts';
+import type { ChangeSink } from '../../base/change-event.ts';
 import type { Generator } from '../../schema/generator.ts';
-import { writeAs } from '../../schema/writes/row-writer.ts';
-import type { Viewer } from '../viewer.ts';
+import { writeAs } from '../../writes/row-writer.ts';
+import type { Viewer } from '../../base/viewer.ts';
 
 /**
  * Auth writes on its own authority, like trigger handlers and schedules:

@@ -1,6 +1,6 @@
-import type { PrismaLike } from '../../context.ts';
-import { AppError, badInput, fromPrismaError } from '../../errors.ts';
-import type { Clock } from '../sessions/clock.ts';
+import type { PrismaLike } from '../../base/context.ts';
+import { AppError, badInput, fromPrismaError } from '../../base/errors.ts';
+import type { Clock } from '../../base/clock.ts';
 import type { AuthWrites } from './auth-writes.ts';
 import type { AuthUserModel } from './user-model.ts';
 

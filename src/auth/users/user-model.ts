@@ -1,6 +1,6 @@
-import type { DmmfEnum, DmmfField, DmmfModel } from '../../schema/dmmf.ts';
+import type { DmmfEnum, DmmfField, DmmfModel } from '../../base/datamodel.ts';
 import type { ManagedFields } from '../../permissions/compile-policy.ts';
-import { ADMIN_ROLE } from '../viewer.ts';
+import { ADMIN_ROLE } from '../../base/viewer.ts';
 
 /** Where auth reads and writes a user's email, password hash, role and optional fields. */
 export interface AuthUserModel {

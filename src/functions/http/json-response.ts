@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode } from '../../errors.ts';
+import { AppError, type ErrorCode } from '../../base/errors.ts';
 
 /** The HTTP status of an error code, as AppError defines it (500 for unknown codes). */
 export function statusOf(code: unknown): number {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'graphql-yoga';
-import { assetResponse, escapeHtml, inlineJson, type StaticAsset, staticAsset } from '../../static-asset.ts';
+import { assetResponse, escapeHtml, inlineJson, type StaticAsset, staticAsset } from '../../base/static-asset.ts';
 
 const require = createRequire(import.meta.url);
 const distDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));

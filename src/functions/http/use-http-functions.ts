@@ -1,8 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { Viewer } from '../../auth/viewer.ts';
-import type { Context } from '../../context.ts';
-import { AppError, fromPrismaError } from '../../errors.ts';
+import type { Viewer } from '../../base/viewer.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError, fromPrismaError } from '../../base/errors.ts';
 import type { HttpFunction, HttpFunctionContext } from '../define-http-function.ts';
 import { passes, refusal } from '../resolver-kit.ts';
 import { isAmbientCrossSiteRisk } from './ambient-csrf.ts';

@@ -1,4 +1,4 @@
-import type { Datamodel } from '../../schema/dmmf.ts';
+import type { Datamodel } from '../../base/datamodel.ts';
 
 /** The SQL dialects the read compiler emits. */
 export type Dialect = 'postgresql' | 'sqlite';

@@ -1,6 +1,6 @@
-import type { PrismaLike } from '../../context.ts';
+import type { PrismaLike } from '../../base/context.ts';
 import { type Where, and } from '../../permissions/policy.ts';
-import { type DmmfModel, delegateName, idFields } from '../../schema/dmmf.ts';
+import { type DmmfModel, delegateName, idFields } from '../../base/datamodel.ts';
 import type { GroupSpec } from '../group-spec.ts';
 import { encodeValue } from '../event-codec.ts';
 import { matchRow } from '../../permissions/match-row.ts';

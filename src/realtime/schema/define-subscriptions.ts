@@ -1,13 +1,13 @@
 import { getRefFromModel, queryFromInfo } from '@pothos/plugin-prisma';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Context } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { and, type Where } from '../../permissions/policy.ts';
-import type { DmmfModel } from '../../schema/dmmf.ts';
+import type { DmmfModel } from '../../base/datamodel.ts';
 import type { Generator } from '../../schema/generator.ts';
-import { names } from '../../schema/naming.ts';
+import { names } from '../../base/naming.ts';
 import { secureWhere } from '../../schema/secure/secure-args.ts';
-import type { ChangeKind } from '../change-event.ts';
+import type { ChangeKind } from '../../base/change-event.ts';
 import { decodeCursor } from '../change-cursor.ts';
 import { type Realtime, realtimeOf } from '../create-realtime.ts';
 import { transportOf } from '../transport-hooks.ts';

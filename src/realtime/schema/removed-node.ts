@@ -1,5 +1,5 @@
-import type { PrismaLike } from '../../context.ts';
-import { type DmmfModel, delegateName, relationFields } from '../../schema/dmmf.ts';
+import type { PrismaLike } from '../../base/context.ts';
+import { type DmmfModel, delegateName, relationFields } from '../../base/datamodel.ts';
 
 type Row = Record<string, unknown>;
 

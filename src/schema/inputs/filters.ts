@@ -1,8 +1,8 @@
-import { badInput } from '../../errors.ts';
-import type { Datamodel } from '../dmmf.ts';
-import { numericTypes } from '../dmmf.ts';
+import { badInput } from '../../base/errors.ts';
+import type { Datamodel } from '../../base/datamodel.ts';
+import { numericTypes } from '../../base/datamodel.ts';
 import type { FieldSpecs, InputRegistry } from '../input-registry.ts';
-import { names } from '../naming.ts';
+import { names } from '../../base/naming.ts';
 import { graphqlScalar } from '../scalars.ts';
 
 const comparable = new Set(['Int', 'Float', 'Decimal', 'BigInt', 'DateTime', 'String']);

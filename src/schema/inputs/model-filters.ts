@@ -1,7 +1,7 @@
-import type { Datamodel, DmmfModel } from '../dmmf.ts';
-import { relationFields, scalarFields, uniqueKeys } from '../dmmf.ts';
+import type { Datamodel, DmmfModel } from '../../base/datamodel.ts';
+import { relationFields, scalarFields, uniqueKeys } from '../../base/datamodel.ts';
 import type { FieldSpecs, InputRegistry } from '../input-registry.ts';
-import { aggregateOps, names } from '../naming.ts';
+import { aggregateOps, names } from '../../base/naming.ts';
 import { graphqlScalar } from '../scalars.ts';
 import type { ScalarFilters } from './filters.ts';
 

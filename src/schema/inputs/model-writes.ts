@@ -1,7 +1,7 @@
-import type { Datamodel, DmmfField, DmmfModel } from '../dmmf.ts';
-import { backRelation, numericTypes, relationFields, scalarFields } from '../dmmf.ts';
+import type { Datamodel, DmmfField, DmmfModel } from '../../base/datamodel.ts';
+import { backRelation, numericTypes, relationFields, scalarFields } from '../../base/datamodel.ts';
 import type { FieldSpec, FieldSpecs, InputRegistry } from '../input-registry.ts';
-import { names } from '../naming.ts';
+import { names } from '../../base/naming.ts';
 import { graphqlScalar } from '../scalars.ts';
 import type { ModelFilters } from './model-filters.ts';
 

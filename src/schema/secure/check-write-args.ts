@@ -1,5 +1,5 @@
-import type { Context } from '../../context.ts';
-import type { DmmfModel } from '../dmmf.ts';
+import type { Context } from '../../base/context.ts';
+import type { DmmfModel } from '../../base/datamodel.ts';
 import type { Generator } from '../generator.ts';
 import { checkUnique, checkWhere } from './unreadable-fields.ts';
 

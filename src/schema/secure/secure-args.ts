@@ -1,8 +1,8 @@
-import type { Context } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { and, type Where } from '../../permissions/policy.ts';
-import type { DmmfModel } from '../dmmf.ts';
-import { idFields } from '../dmmf.ts';
+import type { DmmfModel } from '../../base/datamodel.ts';
+import { idFields } from '../../base/datamodel.ts';
 import type { Generator } from '../generator.ts';
 import { checkWhere } from './unreadable-fields.ts';
 

@@ -1,10 +1,10 @@
-import type { Context } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import type { Where } from '../../permissions/policy.ts';
-import type { DmmfModel } from '../dmmf.ts';
-import { uniqueKeys } from '../dmmf.ts';
+import type { DmmfModel } from '../../base/datamodel.ts';
+import { uniqueKeys } from '../../base/datamodel.ts';
 import type { Generator } from '../generator.ts';
-import { aggregateOps } from '../naming.ts';
+import { aggregateOps } from '../../base/naming.ts';
 
 /**
  * The one place that knows which inputs name which fields. A field the viewer

@@ -1,9 +1,9 @@
-import type { Context } from '../../context.ts';
+import type { Context } from '../../base/context.ts';
 import type { Where } from '../../permissions/policy.ts';
 import { and } from '../../permissions/policy.ts';
-import type { DmmfModel } from '../dmmf.ts';
-import { delegateName, idFields } from '../dmmf.ts';
-import { plainUnique } from '../writes/write-session.ts';
+import type { DmmfModel } from '../../base/datamodel.ts';
+import { delegateName, idFields } from '../../base/datamodel.ts';
+import { plainUnique } from '../../writes/write-session.ts';
 
 /**
  * Whether the row a root cursor names is one the viewer may read (`read` is

@@ -1,7 +1,7 @@
-import type { DmmfField, DmmfModel } from '../dmmf.ts';
-import { numericTypes, scalarFields } from '../dmmf.ts';
+import type { DmmfField, DmmfModel } from '../../base/datamodel.ts';
+import { numericTypes, scalarFields } from '../../base/datamodel.ts';
 import type { Generator } from '../generator.ts';
-import { type AggregateOp, aggregateOps, names } from '../naming.ts';
+import { type AggregateOp, aggregateOps, names } from '../../base/naming.ts';
 import { outputType } from './model-object.ts';
 
 // PostgreSQL has no min/max over booleans (Prisma offers them and fails), so no provider gets them.

@@ -1,13 +1,13 @@
 import { getRefFromModel, queryFromInfo } from '@pothos/plugin-prisma';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Context } from '../../context.ts';
-import { badInput } from '../../errors.ts';
+import type { Context } from '../../base/context.ts';
+import { badInput } from '../../base/errors.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import type { DmmfModel } from '../dmmf.ts';
-import { delegateName, idFields, idWhere } from '../dmmf.ts';
+import type { DmmfModel } from '../../base/datamodel.ts';
+import { delegateName, idFields, idWhere } from '../../base/datamodel.ts';
 import type { Generator } from '../generator.ts';
 import { pageSize } from '../generator.ts';
-import { names } from '../naming.ts';
+import { names } from '../../base/naming.ts';
 import { omitUnselected, type Query } from '../omit-unselected.ts';
 import type { Where } from '../../permissions/policy.ts';
 import { isCursorVisible } from '../secure/visible-cursor.ts';

@@ -1,12 +1,12 @@
 import { getRefFromModel } from '@pothos/plugin-prisma';
-import type { Context } from '../../context.ts';
+import type { Context } from '../../base/context.ts';
 import { matchesRule } from '../../permissions/visibility.ts';
-import type { DmmfField, DmmfModel } from '../dmmf.ts';
-import { delegateName, describe, idFields, relationFields, scalarFields } from '../dmmf.ts';
+import type { DmmfField, DmmfModel } from '../../base/datamodel.ts';
+import { delegateName, describe, idFields, relationFields, scalarFields } from '../../base/datamodel.ts';
 import { nothing } from '../secure/secure-args.ts';
 import type { Generator } from '../generator.ts';
 import { listArgs } from '../generator.ts';
-import { names } from '../naming.ts';
+import { names } from '../../base/naming.ts';
 import { graphqlScalar } from '../scalars.ts';
 
 /** The GraphQL output type of a scalar or enum field. */

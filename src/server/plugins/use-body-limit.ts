@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../base/errors.ts';
 
 const tooLarge = (limit: number) =>
   new AppError('PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes`, { http: { status: 413 } });

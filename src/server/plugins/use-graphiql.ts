@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
-import { assetResponse, escapeHtml, inlineJson, type StaticAsset, staticAsset } from '../../static-asset.ts';
+import { assetResponse, escapeHtml, inlineJson, type StaticAsset, staticAsset } from '../../base/static-asset.ts';
 
 const require = createRequire(import.meta.url);
 const version: string = require('@graphql-yoga/render-graphiql/package.json').version;

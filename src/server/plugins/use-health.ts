@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { PrismaLike } from '../../context.ts';
+import type { PrismaLike } from '../../base/context.ts';
 
 /**
  * `/healthz` answers while the process runs; `/readyz` only while the

@@ -1,7 +1,7 @@
 import { type ExecutionArgs, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { LimitsConfig } from '../../config.ts';
-import { AppError, badInput } from '../../errors.ts';
+import type { LimitsConfig } from '../../base/config.ts';
+import { AppError, badInput } from '../../base/errors.ts';
 import { checkInputLimits, documentNesting } from '../input-limits.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { type DocumentNode, type ExecutionArgs, getOperationAST, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { isAdmin, type Viewer } from '../../auth/viewer.ts';
-import type { IntrospectionMode } from '../../config.ts';
-import { AppError } from '../../errors.ts';
+import { isAdmin, type Viewer } from '../../base/viewer.ts';
+import type { IntrospectionMode } from '../../base/config.ts';
+import { AppError } from '../../base/errors.ts';
 import { errorResponse } from '../../functions/http/json-response.ts';
 
 export interface UseIntrospectionOptions {

@@ -3,8 +3,8 @@ import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { ADMIN_SECRET_HEADER, adminSecretMatches } from '../../auth/admin-secret.ts';
-import type { Viewer } from '../../auth/viewer.ts';
-import type { Config } from '../../config.ts';
+import type { Viewer } from '../../base/viewer.ts';
+import type { Config } from '../../base/config.ts';
 import { metrics, metricsRegistry, operationLabel } from '../../metrics/metrics.ts';
 import { tracer } from '../../metrics/tracing.ts';
 

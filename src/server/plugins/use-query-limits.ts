@@ -1,8 +1,8 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { type ExecutionArgs, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Config } from '../../config.ts';
-import { badInput } from '../../errors.ts';
+import type { Config } from '../../base/config.ts';
+import { badInput } from '../../base/errors.ts';
 import { queryCost } from '../query-cost.ts';
 
 /**

@@ -4,9 +4,9 @@ import { ADMIN_SECRET_HEADER, adminSecretMatches } from '../../auth/admin-secret
 import { clientAddress, createProxyList } from '../../auth/throttle/client-address.ts';
 import { registerUpgradeLimit } from '../../auth/throttle/upgrade-limits.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../../auth/throttle/rate-limiter.ts';
-import type { Viewer } from '../../auth/viewer.ts';
-import type { RateLimitConfig } from '../../config.ts';
-import { AppError } from '../../errors.ts';
+import type { Viewer } from '../../base/viewer.ts';
+import type { RateLimitConfig } from '../../base/config.ts';
+import { AppError } from '../../base/errors.ts';
 
 export interface RateLimitOptions {
   config: RateLimitConfig;

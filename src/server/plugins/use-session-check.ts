@@ -2,8 +2,8 @@ import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Auth } from '../../auth/create-auth.ts';
-import type { Context } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { watchSession } from '../../realtime/session-watch.ts';
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>

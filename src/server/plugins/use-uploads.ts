@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Plugin } from 'graphql-yoga';
-import type { Context } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import type { Storage } from '../../storage/create-storage.ts';
 import { discardUnkept, type ReceivedMultipart, receiveMultipart } from '../../storage/multipart/receive-multipart.ts';
 import { observeFileDeletions } from '../../storage/observe-deletions.ts';

@@ -1,4 +1,4 @@
-import { AppError, badInput } from '../../errors.ts';
+import { AppError, badInput } from '../../base/errors.ts';
 
 const forbidden = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { AppError, badInput } from '../../errors.ts';
+import { AppError, badInput } from '../../base/errors.ts';
 import type { StagedUpload } from '../staged-upload.ts';
 import { parseMap, setPath, tooManyFiles } from './operation-paths.ts';
 

@@ -1,7 +1,7 @@
-import { isAdmin } from '../../auth/viewer.ts';
-import type { Context } from '../../context.ts';
-import { AppError, notFound } from '../../errors.ts';
-import { runWrite } from '../../schema/writes/run-write.ts';
+import { isAdmin } from '../../base/viewer.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError, notFound } from '../../base/errors.ts';
+import { runWrite } from '../../writes/run-write.ts';
 import { deleteFileObjects } from '../delete-file-objects.ts';
 import { type Dimensions, readDimensions } from '../image-dimensions.ts';
 import { toStorageError } from '../storage-errors.ts';

@@ -1,6 +1,6 @@
-import type { Context } from '../../context.ts';
-import { AppError, badInput } from '../../errors.ts';
-import { runWrite } from '../../schema/writes/run-write.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError, badInput } from '../../base/errors.ts';
+import { runWrite } from '../../writes/run-write.ts';
 import { baseType, cleanFileName, isAllowedType } from '../content-types.ts';
 import type { Storage } from '../create-storage.ts';
 import { presignPut } from '../presign.ts';

@@ -1,4 +1,4 @@
-import type { Context } from '../../context.ts';
+import type { Context } from '../../base/context.ts';
 import type { Generator } from '../../schema/generator.ts';
 import { graphqlScalar } from '../../schema/scalars.ts';
 import type { Storage } from '../create-storage.ts';

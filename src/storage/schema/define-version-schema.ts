@@ -1,4 +1,4 @@
-import type { Context } from '../../context.ts';
+import type { Context } from '../../base/context.ts';
 import { graphqlScalar } from '../../schema/scalars.ts';
 import type { FileVersionRow } from '../file-versions.ts';
 import { contentUrl, isReadableFile } from './file-url.ts';

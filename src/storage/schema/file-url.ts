@@ -1,5 +1,5 @@
-import type { Context } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { matchesRule } from '../../permissions/visibility.ts';
 import { contentDisposition } from '../content-types.ts';
 import { ensureVariant, type TransformInput, variantSpec } from '../image-variants.ts';

@@ -1,10 +1,10 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
-import type { Context } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { and } from '../../permissions/policy.ts';
 import type { Generator } from '../../schema/generator.ts';
-import { createRow } from '../../schema/writes/row-writes.ts';
-import { keyWhere, type WriteSession } from '../../schema/writes/write-session.ts';
+import { createRow } from '../../writes/row-writes.ts';
+import { keyWhere, type WriteSession } from '../../writes/write-session.ts';
 import type { Storage } from '../create-storage.ts';
 import type { FileModel } from '../file-model.ts';
 import type { Dimensions } from '../image-dimensions.ts';

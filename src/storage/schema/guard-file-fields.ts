@@ -1,5 +1,5 @@
 import type { ModelPolicy, Policy } from '../../permissions/policy.ts';
-import type { Datamodel } from '../../schema/dmmf.ts';
+import type { Datamodel } from '../../base/datamodel.ts';
 import { findFileModel, managedFileFields } from '../file-model.ts';
 
 /**

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../../context.ts';
+import type { Context } from '../../base/context.ts';
 import type { FileVersionRow } from '../file-versions.ts';
 
 const loaders = new WeakMap<Context, DataLoader<string | number, FileVersionRow[]>>();

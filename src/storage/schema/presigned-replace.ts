@@ -1,7 +1,7 @@
-import { isAdmin } from '../../auth/viewer.ts';
-import type { Context } from '../../context.ts';
-import { AppError, badInput } from '../../errors.ts';
-import { runWrite } from '../../schema/writes/run-write.ts';
+import { isAdmin } from '../../base/viewer.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError, badInput } from '../../base/errors.ts';
+import { runWrite } from '../../writes/run-write.ts';
 import { cleanFileName } from '../content-types.ts';
 import { deleteFileObjects } from '../delete-file-objects.ts';
 import { deleteVersionObjects } from '../file-versions.ts';

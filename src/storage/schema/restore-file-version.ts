@@ -1,5 +1,5 @@
-import type { Context } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError } from '../../base/errors.ts';
 import { deleteVersionObjects } from '../file-versions.ts';
 import { type FileSchema, readBack } from './file-writes.ts';
 import { swapContent } from './swap-content.ts';

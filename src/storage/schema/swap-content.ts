@@ -1,7 +1,7 @@
-import type { Context } from '../../context.ts';
-import { AppError, badInput, fromPrismaError } from '../../errors.ts';
-import { runWrite } from '../../schema/writes/run-write.ts';
-import type { WriteSession } from '../../schema/writes/write-session.ts';
+import type { Context } from '../../base/context.ts';
+import { AppError, badInput, fromPrismaError } from '../../base/errors.ts';
+import { runWrite } from '../../writes/run-write.ts';
+import type { WriteSession } from '../../writes/write-session.ts';
 import { archiveContent, trimVersions } from '../file-versions.ts';
 import type { FileSchema } from './file-writes.ts';
 

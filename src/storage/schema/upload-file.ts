@@ -1,6 +1,6 @@
-import type { Context } from '../../context.ts';
-import { badInput } from '../../errors.ts';
-import { runWrite } from '../../schema/writes/run-write.ts';
+import type { Context } from '../../base/context.ts';
+import { badInput } from '../../base/errors.ts';
+import { runWrite } from '../../writes/run-write.ts';
 import { cleanFileName } from '../content-types.ts';
 import { type Dimensions, readDimensions } from '../image-dimensions.ts';
 import { removeQuietly } from '../put-stream.ts';

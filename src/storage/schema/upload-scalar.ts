@@ -1,5 +1,5 @@
 import { GraphQLScalarType } from 'graphql';
-import { badInput } from '../../errors.ts';
+import { badInput } from '../../base/errors.ts';
 import { StagedUpload } from '../staged-upload.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { DevOutbox } from '../../../src/auth/mail/dev-outbox.ts';
-import { loadConfig } from '../../../src/config.ts';
+import { loadConfig } from '../../../src/base/config.ts';
 import { prepareConfigured } from '../../../src/server/prepare-app-schema.ts';
 import { pushSchema } from '../../../src/engine/migrations.ts';
 import { type App, createApp } from '../../../src/server/create-app.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/auth/sessions/clock.ts';
+import type { Clock } from '../../../src/base/clock.ts';
 
 /** A clock tests move by hand, so expiry is tested without sleeping. */
 export class ManualClock implements Clock {

@@ -1,10 +1,10 @@
-import { loadConfig } from '../../../src/config.ts';
+import { loadConfig } from '../../../src/base/config.ts';
 import { pushSchema } from '../../../src/engine/migrations.ts';
 import { prepareConfigured } from '../../../src/server/prepare-app-schema.ts';
 import { allowAll } from '../../../src/permissions/policy.ts';
 import { type App, type CreateAppOptions, createApp } from '../../../src/server/create-app.ts';
 import { type Listening, listen } from '../../../src/server/listen.ts';
-import { attachWebSocket, type WebSocketEndpoint } from '../../../src/realtime/ws/attach-websocket.ts';
+import { attachWebSocket, type WebSocketEndpoint } from '../../../src/server/ws/attach-websocket.ts';
 import { createTestDatabase, type Provider, type TestDatabase } from '../../support/databases.ts';
 
 type Stats = ReturnType<App['realtime']['feed']['stats']> & { feedSubscriptions: number; shared: { operations: number; readers: number } };

@@ -1,8 +1,8 @@
-import type { Context } from '../../context.ts';
-import type { HookOperation } from '../../hooks/define-hooks.ts';
-import { type DmmfModel, relationFields } from '../dmmf.ts';
+import type { Context } from '../base/context.ts';
+import type { HookOperation } from '../hooks/define-hooks.ts';
+import { type DmmfModel, relationFields } from '../base/datamodel.ts';
 import { dependents } from './cascade.ts';
-import type { Generator } from '../generator.ts';
+import type { Generator } from '../schema/generator.ts';
 import { writeAs } from './row-writer.ts';
 import { WriteSession } from './write-session.ts';
 

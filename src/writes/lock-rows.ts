@@ -1,5 +1,5 @@
-import type { DmmfField, DmmfModel } from '../dmmf.ts';
-import { idFields } from '../dmmf.ts';
+import type { DmmfField, DmmfModel } from '../base/datamodel.ts';
+import { idFields } from '../base/datamodel.ts';
 import type { WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
-import type { DmmfModel } from '../dmmf.ts';
-import { fromPrismaError } from '../../errors.ts';
+import type { DmmfModel } from '../base/datamodel.ts';
+import { fromPrismaError } from '../base/errors.ts';
 import type { WriteSession } from './write-session.ts';
 import { requireTargets } from './foreign-keys.ts';
 import { insertRow } from './row-writes.ts';

@@ -1,6 +1,6 @@
-import type { Context } from '../../context.ts';
-import type { RowWriter, WriteFn, WriteOptions } from '../../hooks/row-writer.ts';
-import type { Generator } from '../generator.ts';
+import type { Context } from '../base/context.ts';
+import type { RowWriter, WriteFn, WriteOptions } from '../hooks/row-writer.ts';
+import type { Generator } from '../schema/generator.ts';
 import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from './row-writes.ts';
 import { lockRows } from './lock-rows.ts';
 import { runWrite } from './run-write.ts';

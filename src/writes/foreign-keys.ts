@@ -1,6 +1,6 @@
-import { AppError } from '../../errors.ts';
-import { and } from '../../permissions/policy.ts';
-import type { DmmfModel } from '../dmmf.ts';
+import { AppError } from '../base/errors.ts';
+import { and } from '../permissions/policy.ts';
+import type { DmmfModel } from '../base/datamodel.ts';
 import type { WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import { Kind } from 'graphql';
 import type { Logger } from 'pino';
-import { SubscriberQueue } from '../subscriber-queue.ts';
+import { SubscriberQueue } from '../../realtime/subscriber-queue.ts';
 
 type Results = AsyncIterableIterator<ExecutionResult>;
 

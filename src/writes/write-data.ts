@@ -1,5 +1,5 @@
-import { AppError } from '../../errors.ts';
-import type { DmmfModel } from '../dmmf.ts';
+import { AppError } from '../base/errors.ts';
+import type { DmmfModel } from '../base/datamodel.ts';
 import { type RelationShape, relationShape } from './relation-shape.ts';
 import type { WriteSession } from './write-session.ts';
 

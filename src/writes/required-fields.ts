@@ -1,6 +1,6 @@
-import { badInput } from '../../errors.ts';
-import type { DmmfModel } from '../dmmf.ts';
-import { scalarFields } from '../dmmf.ts';
+import { badInput } from '../base/errors.ts';
+import type { DmmfModel } from '../base/datamodel.ts';
+import { scalarFields } from '../base/datamodel.ts';
 
 /**
  * Refuses a create that leaves a required column without a value. Create

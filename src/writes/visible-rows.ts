@@ -1,7 +1,7 @@
-import { AppError } from '../../errors.ts';
-import { and, type Where } from '../../permissions/policy.ts';
-import type { DmmfModel } from '../dmmf.ts';
-import { idFields } from '../dmmf.ts';
+import { AppError } from '../base/errors.ts';
+import { and, type Where } from '../permissions/policy.ts';
+import type { DmmfModel } from '../base/datamodel.ts';
+import { idFields } from '../base/datamodel.ts';
 import { rowsWhere } from './guarded-rows.ts';
 import { lockRows } from './lock-rows.ts';
 import { keyWhere, type WriteSession } from './write-session.ts';

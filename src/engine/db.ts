@@ -2,13 +2,13 @@ import { pathToFileURL } from 'node:url';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Logger } from 'pino';
-import { providerOf } from './config.ts';
-import type { PrismaLike } from './context.ts';
-import { createPgPool } from './engine/pg-pool.ts';
-import { withNestedCountOrderFix } from './engine/nested-count-order.ts';
-import { createStatementNames } from './engine/statement-names.ts';
-import { sqliteFile } from './engine/sqlite-file.ts';
-import { instrumentAdapter } from './metrics/instrument-adapter.ts';
+import { providerOf } from '../base/config.ts';
+import type { PrismaLike } from '../base/context.ts';
+import { createPgPool } from './pg-pool.ts';
+import { withNestedCountOrderFix } from './nested-count-order.ts';
+import { createStatementNames } from './statement-names.ts';
+import { sqliteFile } from './sqlite-file.ts';
+import { instrumentAdapter } from '../metrics/instrument-adapter.ts';
 
 /** An open database: the Prisma client of the user's schema and its namespace. */
 export interface Database {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Viewer } from './auth/viewer.ts';
-import type { ChangeSink } from './realtime/change-event.ts';
+import type { Viewer } from './viewer.ts';
+import type { ChangeSink } from './change-event.ts';
 
 /** The Prisma client surface Strata uses; the concrete client is generated per schema. */
 export type PrismaLike = Record<string, any> & {

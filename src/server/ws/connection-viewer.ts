@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Auth } from '../../auth/create-auth.ts';
 import { clientAddress, createProxyList } from '../../auth/throttle/client-address.ts';
-import { anonymous, type Viewer } from '../../auth/viewer.ts';
+import { anonymous, type Viewer } from '../../base/viewer.ts';
 
 const proxyLists = new WeakMap<Auth, (address: string) => boolean>();
 

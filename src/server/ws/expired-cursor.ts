@@ -1,8 +1,8 @@
 import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
-import { AppError } from '../../errors.ts';
-import { decodeCursor } from '../change-cursor.ts';
-import { CURSOR_EXPIRED_MESSAGE, cursorExpiredExtensions } from '../change-feed.ts';
-import type { ChangeHub } from '../change-hub.ts';
+import { AppError } from '../../base/errors.ts';
+import { decodeCursor } from '../../realtime/change-cursor.ts';
+import { CURSOR_EXPIRED_MESSAGE, cursorExpiredExtensions } from '../../realtime/change-feed.ts';
+import type { ChangeHub } from '../../realtime/change-hub.ts';
 
 /**
  * The CURSOR_EXPIRED refusal of a subscription whose `after` cursor can no

@@ -1,5 +1,5 @@
-import { and, type Where } from '../../permissions/policy.ts';
-import { idWhere } from '../dmmf.ts';
+import { and, type Where } from '../permissions/policy.ts';
+import { idWhere } from '../base/datamodel.ts';
 import type { RelationShape } from './relation-shape.ts';
 import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from './row-writes.ts';
 import { findVisibleRows, pickMatching, requireAllMatch } from './visible-rows.ts';

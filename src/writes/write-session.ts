@@ -1,11 +1,11 @@
-import type { Context, PrismaLike } from '../../context.ts';
-import { AppError } from '../../errors.ts';
-import type { HookOperation } from '../../hooks/define-hooks.ts';
-import { allowAll, type ModelPolicy, type Where } from '../../permissions/policy.ts';
-import type { ChangeEvent } from '../../realtime/change-event.ts';
-import type { Datamodel, DmmfModel } from '../dmmf.ts';
-import { delegateName, idFields, isOmitted, scalarFields } from '../dmmf.ts';
-import type { Generator } from '../generator.ts';
+import type { Context, PrismaLike } from '../base/context.ts';
+import { AppError } from '../base/errors.ts';
+import type { HookOperation } from '../hooks/define-hooks.ts';
+import { allowAll, type ModelPolicy, type Where } from '../permissions/policy.ts';
+import type { ChangeEvent } from '../base/change-event.ts';
+import type { Datamodel, DmmfModel } from '../base/datamodel.ts';
+import { delegateName, idFields, isOmitted, scalarFields } from '../base/datamodel.ts';
+import type { Generator } from '../schema/generator.ts';
 import { createRowWriter } from './row-writer.ts';
 
 /** Hooks writing rows whose hooks write rows... stop here rather than at the transaction timeout. */

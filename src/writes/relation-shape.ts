@@ -1,5 +1,5 @@
-import type { Datamodel, DmmfField, DmmfModel } from '../dmmf.ts';
-import { backRelation } from '../dmmf.ts';
+import type { Datamodel, DmmfField, DmmfModel } from '../base/datamodel.ts';
+import { backRelation } from '../base/datamodel.ts';
 
 /**
  * How a relation field is stored, which decides the order of nested writes:

@@ -1,5 +1,5 @@
-import { AppError } from '../../errors.ts';
-import { and, type Where } from '../../permissions/policy.ts';
+import { AppError } from '../base/errors.ts';
+import { and, type Where } from '../permissions/policy.ts';
 import type { RelationShape } from './relation-shape.ts';
 import { pointAt, pointNowhere } from './relation-shape.ts';
 import { columnsOnly, createRow, deleteManyRows, deleteRow, jsonSafe, updateManyRows, updateRow } from './row-writes.ts';

@@ -1,7 +1,7 @@
-import { AppError } from '../../errors.ts';
-import { and, type Where } from '../../permissions/policy.ts';
-import type { DmmfModel } from '../dmmf.ts';
-import { idFields, idWhere } from '../dmmf.ts';
+import { AppError } from '../base/errors.ts';
+import { and, type Where } from '../permissions/policy.ts';
+import type { DmmfModel } from '../base/datamodel.ts';
+import { idFields, idWhere } from '../base/datamodel.ts';
 import { readCascade } from './cascade.ts';
 import { applyChildren } from './children.ts';
 import { requireTargets } from './foreign-keys.ts';
