@@ -1,4 +1,4 @@
-/** Where auth reads the time; tests pass a manual clock to move through expiry without sleeping. */
+/** Where code reads the time (auth's expiries, the worker, the scheduler); tests pass a manual clock instead of sleeping. */
 export interface Clock {
   now(): Date;
 }

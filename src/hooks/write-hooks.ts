@@ -24,7 +24,7 @@ export interface BeforeInput {
   log: Logger;
 }
 
-/** What the write pipeline calls; one call site per hook point (see `src/schema/writes`). */
+/** What the write pipeline calls; one call site per hook point (see `src/writes`). */
 export interface WriteHooks {
   /** Whether `validate` or the before-hook of `operation` exists (batch updates keep one statement otherwise). */
   hasBefore(model: string, operation: HookOperation): boolean;

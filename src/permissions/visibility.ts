@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { jsonKey } from '../base/json.ts';
 import type { Context } from '../base/context.ts';
 import { type MatchField, matchRow } from './match-row.ts';
 import { and, type Where } from './policy.ts';
@@ -6,8 +7,6 @@ import { and, type Where } from './policy.ts';
 type Row = Record<string, unknown>;
 
 const loaders = new WeakMap<object, Map<string, DataLoader<Row, boolean, string>>>();
-
-const keyJson = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
 
 /** What deciding a rule on a loaded row in memory needs: the model's fields and the database's provider. */
 export interface InMemoryMatch {
@@ -29,10 +28,10 @@ export function matchesRule(ctx: Context, delegate: string, idFields: string[], 
   if (known !== undefined) return known;
   let byRule = loaders.get(ctx);
   if (!byRule) loaders.set(ctx, (byRule = new Map()));
-  const cacheKey = `${delegate}:${keyJson(where)}`;
+  const cacheKey = `${delegate}:${jsonKey(where)}`;
   let loader = byRule.get(cacheKey);
   if (!loader) {
-    const keyOf = (r: Row) => keyJson(idFields.map((f) => r[f]));
+    const keyOf = (r: Row) => jsonKey(idFields.map((f) => r[f]));
     loader = new DataLoader<Row, boolean, string>(
       async (rows) => {
         const found: Row[] = await ctx.prisma[delegate].findMany({

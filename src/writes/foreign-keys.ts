@@ -1,4 +1,5 @@
 import { AppError } from '../base/errors.ts';
+import { jsonKey } from '../base/json.ts';
 import { and } from '../permissions/policy.ts';
 import type { DmmfModel } from '../base/datamodel.ts';
 import type { WriteSession } from './write-session.ts';
@@ -6,7 +7,6 @@ import type { WriteSession } from './write-session.ts';
 type Row = Record<string, unknown>;
 
 const isPlain = (value: unknown) => value === null || typeof value !== 'object' || value instanceof Date;
-const json = (values: unknown[]) => JSON.stringify(values, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
 
 /**
  * A foreign key the client sets as a column (`createComment(data: { postId })`)
@@ -31,13 +31,13 @@ export async function requireTargets(s: WriteSession, model: DmmfModel, rows: Ro
       if (values.some((value) => !isPlain(value))) throw new AppError('BAD_USER_INPUT', `${model.name}.${from.join(', ')} points at a ${target.name}: set it to a value`);
       // A null key points nowhere (a disconnect): nothing to check.
       if (values.some((value) => value === null || value === undefined)) continue;
-      wanted.set(json(values), Object.fromEntries(to.map((column, i) => [column, values[i]])));
+      wanted.set(jsonKey(values), Object.fromEntries(to.map((column, i) => [column, values[i]])));
     }
     if (!wanted.size) continue;
     const read = s.policy(target).read(s.ctx);
     const select = Object.fromEntries(to.map((column) => [column, true]));
     const found: Row[] = read ? await s.delegate(target).findMany({ where: and({ OR: [...wanted.values()] }, read), select }) : [];
-    const seen = new Set(found.map((row) => json(to.map((column) => row[column]))));
+    const seen = new Set(found.map((row) => jsonKey(to.map((column) => row[column]))));
     if ([...wanted.keys()].some((key) => !seen.has(key))) throw new AppError('NOT_FOUND', `${target.name} not found`);
   }
 }

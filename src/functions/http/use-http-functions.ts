@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { toJson } from '../../base/json.ts';
 import type { Logger } from 'pino';
 import type { Viewer } from '../../base/viewer.ts';
 import type { Context } from '../../base/context.ts';
@@ -22,7 +23,7 @@ export interface UseHttpFunctionsOptions {
 async function toResponse(result: unknown): Promise<Response> {
   if (result instanceof Response) return result;
   if (result === undefined) return new Response(null, { status: 204 });
-  return Response.json(JSON.parse(JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))));
+  return Response.json(toJson(result));
 }
 
 /**
