@@ -3,6 +3,7 @@ import { and, type Where } from '../permissions/policy.ts';
 import type { DmmfModel } from '../base/datamodel.ts';
 import { idFields } from '../base/datamodel.ts';
 import { lockRows, plainKey } from './lock-rows.ts';
+import { preconditionFailed, requirePrecondition } from './precondition.ts';
 import { keyWhere, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;
@@ -64,9 +65,13 @@ export function writeGuard(s: WriteSession, model: DmmfModel, existing: Row, whe
 
 /**
  * A guarded write matched nothing: another writer changed the row since it
- * was read. Answers as a fresh attempt would (NOT_FOUND or FORBIDDEN).
+ * was read. Answers as a fresh attempt would (NOT_FOUND, FORBIDDEN, or
+ * CONFLICT with the row as it is now when the client's precondition no
+ * longer holds — or held again only after a change and its undoing).
  */
-export async function lostRace(s: WriteSession, model: DmmfModel, where: Where, allowed: Where | null, operation: string): Promise<never> {
-  await findGuarded(s, model, where, allowed, operation);
+export async function lostRace(s: WriteSession, model: DmmfModel, where: Where, allowed: Where | null, operation: string, precondition?: Where): Promise<never> {
+  const current = await findGuarded(s, model, where, allowed, operation);
+  await requirePrecondition(s, model, current, precondition);
+  if (precondition) throw await preconditionFailed(s, model, current);
   throw new AppError('NOT_FOUND', `${model.name} not found`);
 }

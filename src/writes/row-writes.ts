@@ -9,6 +9,7 @@ import { findGuarded, findGuardedMany, lostRace, rowsWhere, writeGuard } from '.
 import { manyToManyData } from './many-to-many.ts';
 import { type RelationShape, pointAt, pointNowhere } from './relation-shape.ts';
 import type { RowOps } from './row-ops.ts';
+import { requirePrecondition } from './precondition.ts';
 import { columnsOnly, guardFields, jsonSafe, ownerFields, pick, split } from './write-data.ts';
 import { assertRequired } from './required-fields.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
@@ -101,11 +102,14 @@ export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, f
  * nested in the update. The guards hold when the row is written: in a
  * transaction the row is locked (PostgreSQL) before it is read and checked;
  * without one the UPDATE itself carries them (see `writeGuard`).
+ * `precondition` (the client's `if`) must hold on that row too, else
+ * CONFLICT and nothing is written.
  */
-export async function updateRow(s: WriteSession, model: DmmfModel, where: Where, data: Data): Promise<Row> {
+export async function updateRow(s: WriteSession, model: DmmfModel, where: Where, data: Data, precondition?: Where): Promise<Row> {
   const policy = s.policy(model);
   const allowed = policy.update(s.ctx);
   const existing = await findGuarded(s, model, where, allowed, 'update');
+  await requirePrecondition(s, model, existing, precondition);
   const preset = policy.preset(s.ctx, 'update');
   guardFields(s, model, split(s, model, data), preset, ownerFields(s, model));
   await requireTargets(s, model, [data], existing);
@@ -130,8 +134,8 @@ export async function updateRow(s: WriteSession, model: DmmfModel, where: Where,
   if (Object.keys(relationData).length || (s.atomic && Object.keys(values).length)) {
     row = await s.delegate(model).update({ where: idWhere(model, existing), data: { ...values, ...relationData }, select: s.scalarSelect(model) });
   } else if (Object.keys(values).length) {
-    const written: Row[] = await s.delegate(model).updateManyAndReturn({ where: writeGuard(s, model, existing, where, allowed), data: values, select: s.scalarSelect(model) });
-    row = written[0] ?? (await lostRace(s, model, where, allowed, 'update'));
+    const written: Row[] = await s.delegate(model).updateManyAndReturn({ where: and(writeGuard(s, model, existing, where, allowed), precondition), data: values, select: s.scalarSelect(model) });
+    row = written[0] ?? (await lostRace(s, model, where, allowed, 'update', precondition));
   }
   if (row !== existing) s.record(model, 'UPDATED', row, existing);
   for (const [shape, ops] of parts.relations) if (shape.kind === 'children') await applyChildren(s, shape, row, ops, rowOps);
@@ -140,17 +144,18 @@ export async function updateRow(s: WriteSession, model: DmmfModel, where: Where,
   return row;
 }
 
-/** Deletes the one visible, deletable row matching `where`; returns it as it was. Guarded like {@link updateRow}. */
-export async function deleteRow(s: WriteSession, model: DmmfModel, where: Where): Promise<Row> {
+/** Deletes the one visible, deletable row matching `where` (and `precondition`, else CONFLICT); returns it as it was. Guarded like {@link updateRow}. */
+export async function deleteRow(s: WriteSession, model: DmmfModel, where: Where, precondition?: Where): Promise<Row> {
   const allowed = s.policy(model).delete(s.ctx);
   const existing = await findGuarded(s, model, where, allowed, 'delete');
+  await requirePrecondition(s, model, existing, precondition);
   await s.before(model, 'delete', undefined, existing);
   const recordCascade = await readCascade(s, model, [existing]);
   if (s.atomic) {
     await s.delegate(model).delete({ where: idWhere(model, existing), select: s.scalarSelect(model) });
   } else {
-    const { count } = await s.delegate(model).deleteMany({ where: writeGuard(s, model, existing, where, allowed) });
-    if (count === 0) await lostRace(s, model, where, allowed, 'delete');
+    const { count } = await s.delegate(model).deleteMany({ where: and(writeGuard(s, model, existing, where, allowed), precondition) });
+    if (count === 0) await lostRace(s, model, where, allowed, 'delete', precondition);
   }
   s.record(model, 'DELETED', existing);
   recordCascade();

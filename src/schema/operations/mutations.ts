@@ -36,6 +36,17 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
   const where = filters.where(model);
   const unique = (args: any) => plainUnique(model, uniqueWhere(gen, model, args.where));
   const secured = (args: any, ctx: Context) => (secureWhere(gen, ctx, model, registry.toPrisma(args.where, where)) ?? {}) as Row;
+  /**
+   * `if`: a precondition the current row must match, else CONFLICT with the
+   * row as it is (see writes/precondition.ts). Refused like any `where` when
+   * it names a field the viewer may not read on every row.
+   */
+  const ifArg = (t: any) =>
+    t.arg({
+      type: registry.ref(where),
+      description: 'Precondition: the row must currently match it, else CONFLICT with the row in extensions.current, and nothing is written.',
+    });
+  const precondition = (args: any, ctx: Context) => (args.if == null ? undefined : ((secureWhere(gen, ctx, model, registry.toPrisma(args.if, where)) ?? {}) as Row));
   const policy = gen.policy(model.name);
   const may = (...ops: ('create' | 'update' | 'delete')[]) => ({
     access: (ctx: Context) => ops.some((op) => policy[op](ctx) !== null),
@@ -99,13 +110,14 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
     [names.updateOne(model.name)]: t.prismaField({
       type: model.name,
       extensions: may('update'),
-      args: { where: uniqueArg(t), data: input(t, update) },
+      args: { where: uniqueArg(t), data: input(t, update), if: ifArg(t) },
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
         checkUnique(gen, ctx, model, args.where);
+        const guard = precondition(args, ctx);
         checkWriteArgs(gen, ctx, model, args.data);
         const data = registry.toPrisma(args.data, update) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'update', data });
-        const row = await runWrite(gen, ctx, async (s) => answer(s, query, info, await updateRow(s, model, unique(args), data), ['update']), atomic);
+        const row = await runWrite(gen, ctx, async (s) => answer(s, query, info, await updateRow(s, model, unique(args), data, guard), ['update']), atomic);
         return readBack(ctx, query, info, row, ['update']);
       },
     }),
@@ -125,16 +137,18 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
     [names.upsertOne(model.name)]: t.prismaField({
       type: model.name,
       extensions: may('create', 'update'),
-      args: { where: uniqueArg(t), create: input(t, create), update: input(t, update) },
+      args: { where: uniqueArg(t), create: input(t, create), update: input(t, update), if: ifArg(t) },
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
         checkUnique(gen, ctx, model, args.where);
+        // The precondition is the update's: a missing row is created whatever it says.
+        const guard = precondition(args, ctx);
         checkWriteArgs(gen, ctx, model, args.create);
         checkWriteArgs(gen, ctx, model, args.update);
         const row = await runWrite(gen, ctx, async (s) => {
           const read = s.policy(model).read(ctx);
           const exists = read && (await s.delegate(model).findFirst({ where: and(unique(args), read), select: { [Object.keys(s.scalarSelect(model))[0]]: true } }));
           const row = exists
-            ? await updateRow(s, model, unique(args), registry.toPrisma(args.update, update) as Row)
+            ? await updateRow(s, model, unique(args), registry.toPrisma(args.update, update) as Row, guard)
             : await createRow(s, model, registry.toPrisma(args.create, create) as Row);
           return answer(s, query, info, row, ['create', 'update']);
         });
@@ -145,15 +159,16 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
     [names.deleteOne(model.name)]: t.prismaField({
       type: model.name,
       extensions: may('delete'),
-      args: { where: uniqueArg(t) },
+      args: { where: uniqueArg(t), if: ifArg(t) },
       resolve: (query: object, _root: unknown, args: any, ctx: Context) => {
         checkUnique(gen, ctx, model, args.where);
+        const guard = precondition(args, ctx);
         return runWrite(gen, ctx, async (s) => {
           const read = s.policy(model).read(ctx);
           const shown = read && (await s.delegate(model).findFirst({ ...query, where: and(unique(args), read) }));
           if (!shown) throw new AppError('NOT_FOUND', `${model.name} not found`);
           // The client's where is checked again when the row is deleted, with the rules (see deleteRow).
-          await deleteRow(s, model, { ...unique(args), ...keyWhere(model, shown) });
+          await deleteRow(s, model, { ...unique(args), ...keyWhere(model, shown) }, guard);
           return shown;
         }, needsTransaction(gen, ctx, { model, operation: 'delete' }));
       },
