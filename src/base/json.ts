@@ -87,7 +87,7 @@ export function toJson(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
-  if (isDecimal(value)) return value.toFixed();
+  if (isDecimal(value)) return value.toString();
   if (Array.isArray(value)) return value.map(toJson);
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toJson(inner)]));
   return value;

@@ -1,9 +1,10 @@
 import { AppError } from '../base/errors.ts';
+import { jsonKey } from '../base/json.ts';
 import { and, type Where } from '../permissions/policy.ts';
 import type { RelationShape } from './relation-shape.ts';
 import { pointAt, pointNowhere } from './relation-shape.ts';
 import type { RowOps } from './row-ops.ts';
-import { columnsOnly, jsonSafe } from './write-data.ts';
+import { columnsOnly } from './write-data.ts';
 import { rowsWhere } from './guarded-rows.ts';
 import { findVisibleRows, pickMatching, requireAllMatch } from './visible-rows.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
@@ -33,7 +34,7 @@ async function relink(s: WriteSession, shape: RelationShape, rows: Row[], fks: D
   const groups = new Map<string, { data: Data; rows: Row[] }>();
   for (const row of rows) {
     const data = s.gen.hooks.hasBefore(target.name, 'update') ? columnsOnly(s, target, (await s.before(target, 'update', fks, row)) ?? fks) : fks;
-    const key = JSON.stringify(data, jsonSafe);
+    const key = jsonKey(data);
     const group = groups.get(key) ?? groups.set(key, { data, rows: [] }).get(key)!;
     group.rows.push(row);
   }

@@ -3,7 +3,7 @@ import { matchRow } from '../permissions/match-row.ts';
 import { and, type Where } from '../permissions/policy.ts';
 import type { DmmfField, DmmfModel } from '../base/datamodel.ts';
 import { idFields, scalarFields } from '../base/datamodel.ts';
-import { graphqlScalar, scalars } from '../schema/scalars.ts';
+import { toJson } from '../base/json.ts';
 import { keyWhere, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;
@@ -22,13 +22,6 @@ async function rowMatches(s: WriteSession, model: DmmfModel, row: Row, where: Wh
   return !!found;
 }
 
-/** A column value as the GraphQL API shows it (DateTime ISO, BigInt and Decimal strings, Bytes base64). */
-function shown(field: DmmfField, value: unknown): unknown {
-  if (value === null || value === undefined || field.kind === 'enum') return value ?? null;
-  if (Array.isArray(value)) return value.map((item) => shown(field, item));
-  const scalar = scalars[graphqlScalar(field.type) as keyof typeof scalars];
-  return scalar ? scalar.serialize(value) : value;
-}
 
 /**
  * The row as the viewer may see it: columns the API never shows
@@ -45,7 +38,7 @@ export async function readableRow(s: WriteSession, model: DmmfModel, row: Row): 
       const rule = policy.readField(s.ctx, field.name);
       if (rule === null || !(await rowMatches(s, model, row, rule))) continue;
     }
-    out[field.name] = shown(field, row[field.name]);
+    out[field.name] = toJson(row[field.name]);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../base/errors.ts';
+import { jsonKey } from '../base/json.ts';
 import { and, type Where } from '../permissions/policy.ts';
 import type { DmmfModel } from '../base/datamodel.ts';
 import { idFields, idWhere } from '../base/datamodel.ts';
@@ -10,7 +11,7 @@ import { manyToManyData } from './many-to-many.ts';
 import { type RelationShape, pointAt, pointNowhere } from './relation-shape.ts';
 import type { RowOps } from './row-ops.ts';
 import { requirePrecondition } from './precondition.ts';
-import { columnsOnly, guardFields, jsonSafe, ownerFields, pick, split } from './write-data.ts';
+import { columnsOnly, guardFields, ownerFields, pick, split } from './write-data.ts';
 import { assertRequired } from './required-fields.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
 
@@ -188,8 +189,8 @@ export async function updateManyRows(s: WriteSession, model: DmmfModel, where: W
     await s.delegate(model).updateMany({ where: rowsWhere(model, before), data: { ...parts.scalars, ...preset } });
   }
   const after: Row[] = await s.delegate(model).findMany({ where: rowsWhere(model, before), select: s.scalarSelect(model) });
-  const previous = new Map(before.map((row) => [JSON.stringify(keyWhere(model, row), jsonSafe), row]));
-  for (const row of after) s.record(model, 'UPDATED', row, previous.get(JSON.stringify(keyWhere(model, row), jsonSafe)));
+  const previous = new Map(before.map((row) => [jsonKey(keyWhere(model, row)), row]));
+  for (const row of after) s.record(model, 'UPDATED', row, previous.get(jsonKey(keyWhere(model, row))));
   const check = policy.updateCheck(s.ctx);
   if (Object.keys(check).length) {
     const passing = await s.delegate(model).count({ where: and(rowsWhere(model, after), check) });

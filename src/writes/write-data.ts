@@ -64,5 +64,3 @@ export function columnsOnly(s: WriteSession, model: DmmfModel, data: Data): Data
   return parts.scalars;
 }
 
-/** JSON for keys that may hold BigInt values. */
-export const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
