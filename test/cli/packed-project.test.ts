@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, open, runInGraphiQL, shouldRunBrowser, showQueryDocs } from '../support/browser.ts';
 import { waitForLine } from '../support/wait-for-line.ts';
 
 const exec = promisify(execFile);
@@ -17,6 +18,8 @@ const repo = path.resolve('.');
  * or with STRATA_PACKED_TEST=1), then run the installed `strata` bin.
  */
 const enabled = !!(process.env.CI || process.env.STRATA_PACKED_TEST);
+// Chromium is required under CI (it installs it), optional elsewhere.
+const runBrowser = enabled && shouldRunBrowser();
 
 // npm run inside vitest (npx) passes npm_* settings down; the project's own npm must not inherit them.
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
@@ -73,24 +76,55 @@ describe.skipIf(!enabled)('strata-graphql packed, installed into a project made 
     try {
       const [, url] = await waitForLine(child, /"url":"(http:\/\/127\.0\.0\.1:\d+\/graphql)"/);
       expect(await graphql(url, '{ usersCount }')).toEqual({ data: { usersCount: 2 } });
+      // No GraphiQL in production: the browser test runs against dev.
+      expect(await (await fetch(url, { headers: { accept: 'text/html' } })).text()).not.toMatch(/graphiql/i);
     } finally {
       await stop(child);
     }
   });
 
-  it('dev serves the project with its rules, and GraphiQL', async () => {
-    // dev pushes to its own database: the migrated one stays for start.
-    env = { ...env, DATABASE_URL: `file:${path.join(dir, '.strata', 'dev-push.db')}` };
-    const child = serve('dev');
-    try {
-      const [, url] = await waitForLine(child, /GraphiQL: (http:\/\/127\.0\.0\.1:\d+\/graphql)[\s\S]*Rules: app\/rules\.ts/);
+  describe('dev', () => {
+    let child: ChildProcess;
+    let url: string;
+    beforeAll(async () => {
+      // dev pushes to its own database: the migrated one stays for start.
+      env = { ...env, DATABASE_URL: `file:${path.join(dir, '.strata', 'dev-push.db')}` };
+      child = serve('dev');
+      [, url] = await waitForLine(child, /GraphiQL: (http:\/\/127\.0\.0\.1:\d+\/graphql)[\s\S]*Rules: app\/rules\.ts/);
       await strata('seed');
+    }, 120_000);
+    afterAll(async () => {
+      if (child) await stop(child);
+    });
+
+    it('serves the project with its rules, and GraphiQL', async () => {
       expect(await graphql(url, '{ users(orderBy: { id: asc }) { name } }')).toEqual({ data: { users: [{ name: 'Admin' }, { name: 'Alice' }] } });
       const page = await fetch(url, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/graphiql/i);
-    } finally {
-      await stop(child);
-    }
+    });
+
+    it.skipIf(!runBrowser)('renders GraphiQL in headless Chromium with no network: the docs list the project schema, a typed query shows its result', async () => {
+      const chromium = await launchBrowser();
+      try {
+        const { page, requests, failed, external, errors } = await open(chromium.browser, url);
+        await page.waitForSelector('.graphiql-container .graphiql-query-editor .monaco-editor', { timeout: 30_000 });
+        expect(await page.title()).toBe('Strata GraphiQL');
+        // The starter's models, not this repository's.
+        const docs = await showQueryDocs(page, /todosConnection\(/);
+        expect(docs).toMatch(/\btodos\b/);
+        expect(docs).toMatch(/\busers\b/);
+        expect(docs).not.toMatch(/\bposts\b/);
+        const result = await runInGraphiQL(page, 'query Names { users(orderBy: { id: asc }) { name } }', /Alice/);
+        expect(result).toContain('Admin');
+        expect(result).not.toMatch(/errors/);
+        expect(external).toEqual([]);
+        expect(failed).toEqual([]);
+        expect(errors).toEqual([]);
+        expect(requests.some((r) => r.startsWith('POST') && r.includes('/graphql'))).toBe(true);
+      } finally {
+        await chromium.close();
+      }
+    });
   });
 });

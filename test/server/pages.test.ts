@@ -1,18 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { listen, type Listening } from '../../src/server/listen.ts';
 import { graphiqlAssetsPath } from '../../src/server/plugins/use-graphiql.ts';
+import { launchBrowser, open, runInGraphiQL, shouldRunBrowser, showQueryDocs, type TestBrowser, textOf, typeInto, waitForText } from '../support/browser.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_SECRET = 'a-browser-test-admin-secret-long-enough';
 // Missing Chromium skips these tests on a developer machine only: CI installs it (.ci/run), so there it must fail.
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowser) console.log(`[strata tests] browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium); under CI they fail instead.`);
+const runBrowser = shouldRunBrowser();
 
 /** Every `src` and `href` of an HTML page. */
 const linksOf = (html: string) => [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
@@ -95,121 +90,30 @@ describe('pages and their files over HTTP', () => {
   });
 });
 
-/** Every request a page made, the failed ones, and those to any host but the server's (which are blocked). */
-interface Recorded {
-  page: Page;
-  requests: string[];
-  failed: string[];
-  external: string[];
-  errors: string[];
-}
-
-/** Opens `url` in a new tab (with `cookie` set for it), recording its traffic and errors; requests to other hosts are aborted and flagged. */
-async function open(browser: Browser, url: string, cookie?: { name: string; value: string }): Promise<Recorded> {
-  const page = await browser.newPage();
-  await page.setViewport({ width: 1400, height: 1000 });
-  const record: Recorded = { page, requests: [], failed: [], external: [], errors: [] };
-  await page.setRequestInterception(true);
-  page.on('request', (request) => {
-    const target = new URL(request.url());
-    record.requests.push(`${request.method()} ${request.url().slice(0, 120)}`);
-    if (target.protocol === 'data:' || target.protocol === 'blob:') return void request.continue();
-    if (target.hostname !== '127.0.0.1') {
-      record.external.push(request.url());
-      return void request.abort('blockedbyclient');
-    }
-    void request.continue();
-  });
-  page.on('requestfailed', (request) => record.failed.push(`${request.url().slice(0, 120)}: ${request.failure()?.errorText}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) record.failed.push(`${response.url().slice(0, 120)}: HTTP ${response.status()}`);
-  });
-  page.on('pageerror', (error) => record.errors.push(String((error as Error).message ?? error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') record.errors.push(message.text());
-  });
-  if (cookie) await page.setCookie({ ...cookie, url });
-  await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
-  return record;
-}
-
-/** Waits until the text of `selector` matches `pattern`; on timeout the error shows the text it had. */
-async function waitForText(page: Page, selector: string, pattern: RegExp, timeout = 30_000): Promise<string> {
-  try {
-    // Monaco shows spaces as no-break spaces.
-    await page.waitForFunction((s, p) => new RegExp(p).test((document.querySelector(s)?.textContent ?? '').replace(/\u00a0/g, ' ')), { timeout }, selector, pattern.source);
-  } catch (error) {
-    const text = await page.$eval(selector, (e) => e.textContent).catch(() => '(no such element)');
-    throw new Error(`${selector} never matched ${pattern}: ${String(text).replace(/\s+/g, ' ').slice(-2000)}`, { cause: error });
-  }
-  return textOf(page, selector);
-}
-
-/** Replaces the text of the Monaco editor whose model URI ends with `uriSuffix`, typing as a user would (select all, type). */
-async function typeInto(page: Page, uriSuffix: string, text: string): Promise<void> {
-  const selector = `.monaco-editor[data-uri$="${uriSuffix}"]`;
-  await page.waitForSelector(selector, { visible: true, timeout: 30_000 });
-  await page.click(selector);
-  // Typing before the editor has focus would go nowhere (or to another editor).
-  await page.waitForFunction((s) => document.activeElement?.closest('.monaco-editor') === document.querySelector(s), { timeout: 10_000 }, selector);
-  await page.keyboard.down('Control');
-  await page.keyboard.press('KeyA');
-  await page.keyboard.up('Control');
-  await page.keyboard.press('Backspace');
-  await page.keyboard.sendCharacter(text);
-}
-
-/** The visible text of the first element matching `selector`. */
-const textOf = (page: Page, selector: string) => page.$eval(selector, (element) => (element as HTMLElement).innerText.replace(/\u00a0/g, ' '));
-
 describe.skipIf(!runBrowser)('pages Strata serves, in headless Chromium with no network', () => {
   let t: TestApp;
   let server: Listening;
-  let browser: Browser;
-  let profile: string;
+  let chromium: TestBrowser;
 
   beforeAll(async () => {
     t = await createTestApp('sqlite', { rules: true, env: { STRATA_ENV: 'development', LOG_LEVEL: 'silent', STRATA_ADMIN_SECRET: ADMIN_SECRET } });
     const author = await t.prisma.user.create({ data: { email: 'ada@example.com' } });
     await t.prisma.post.create({ data: { slug: 'hello', title: 'Hello from the browser test', published: true, authorId: author.id } });
     server = await listen(t.app.yoga, '127.0.0.1', 0);
-    profile = mkdtempSync(path.join(os.tmpdir(), 'strata-chromium-'));
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      userDataDir: profile,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // No name but the loopback address resolves: nothing can reach the network, even from a worker the interception misses.
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-      ],
-    });
+    chromium = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await server?.close(1000);
     await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('renders GraphiQL, lists the schema in the docs explorer, runs a typed query with a pasted header, all from this server', async () => {
-    const { page, requests, failed, external, errors } = await open(browser, `${server.url}/graphql`);
+    const { page, requests, failed, external, errors } = await open(chromium.browser, `${server.url}/graphql`);
     await page.waitForSelector('.graphiql-container .graphiql-query-editor .monaco-editor', { timeout: 30_000 });
     expect(await page.title()).toBe('Strata GraphiQL');
 
-    await page.click('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]');
-    await page.waitForSelector('.graphiql-doc-explorer-root-type a, .graphiql-doc-explorer a.graphiql-doc-explorer-type-name', { timeout: 30_000 });
-    await page.evaluate(() => {
-      const link = [...document.querySelectorAll<HTMLElement>('.graphiql-doc-explorer a')].find((a) => a.innerText.trim() === 'Query');
-      link?.click();
-    });
-    const docs = await waitForText(page, '.graphiql-doc-explorer', /\bpostsConnection\b/);
+    const docs = await showQueryDocs(page, /\bpostsConnection\b/);
     expect(docs).toMatch(/\bposts\b/);
     expect(docs).toMatch(/\bpostsCount\b/);
 
@@ -218,12 +122,7 @@ describe.skipIf(!runBrowser)('pages Strata serves, in headless Chromium with no 
     await typeInto(page, '-request-headers.json', JSON.stringify({ 'x-strata-admin-secret': ADMIN_SECRET }));
     await waitForText(page, '.monaco-editor[data-uri$="-request-headers.json"]', /x-strata-admin-secret/);
 
-    await typeInto(page, '-operation.graphql', 'query Titles { posts { title author { email } } }');
-    await waitForText(page, '.monaco-editor[data-uri$="-operation.graphql"]', /query Titles/);
-    await page.keyboard.down('Control');
-    await page.keyboard.press('Enter');
-    await page.keyboard.up('Control');
-    const result = await waitForText(page, '.graphiql-response', /Hello from the browser test/);
+    const result = await runInGraphiQL(page, 'query Titles { posts { title author { email } } }', /Hello from the browser test/);
     expect(result).toContain('ada@example.com');
     expect(result).not.toMatch(/errors/);
 
@@ -245,7 +144,7 @@ describe.skipIf(!runBrowser)('pages Strata serves, in headless Chromium with no 
 
   it('renders the REST docs (Swagger UI) from this server, with the API operations listed, for a browser with cookies too', async () => {
     // REST refuses cookie requests without a preflight header: Swagger UI's requests (the spec, "Try it out") send one.
-    const { page, failed, external, errors } = await open(browser, `${server.url}/rest/docs`, { name: 'theme', value: 'dark' });
+    const { page, failed, external, errors } = await open(chromium.browser, `${server.url}/rest/docs`, { name: 'theme', value: 'dark' });
     await page.waitForSelector('.swagger-ui .opblock', { timeout: 30_000 });
     const text = await textOf(page, '.swagger-ui');
     expect(text).toContain('Strata REST API');

@@ -11,11 +11,17 @@
  *   fails: a missing database must never silently drop half the suite;
  * - otherwise PostgreSQL tests are skipped, with one line saying why.
  *
+ * Without PostgreSQL (turned off or missing), the PostgreSQL half of every
+ * `describe.each(providers)` block is registered as skipped (test/support/databases.ts)
+ * and the teardown prints how many blocks ran on SQLite only.
+ *
  * The admin URL reaches the test workers two ways: `process.env.STRATA_TEST_PG_URL`
  * (vitest 4 builds each worker's env from `process.env` after global setups run)
  * and `inject('pgUrl')`.
  */
+import type { RunnerTask } from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { SKIPPED_PROVIDER_META } from './databases.ts';
 import { findPgBinaries, startPgCluster } from './pg-cluster.ts';
 
 declare module 'vitest' {
@@ -31,7 +37,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     delete process.env.STRATA_TEST_PG_URL;
     project.provide('pgUrl', null);
     console.log('[strata tests] PostgreSQL tests disabled (STRATA_TEST_PG=off); SQLite tests still run.');
-    return undefined;
+    return reportSkippedPostgres(project, 'STRATA_TEST_PG=off');
   }
   if (process.env.STRATA_TEST_PG_URL) {
     project.provide('pgUrl', process.env.STRATA_TEST_PG_URL);
@@ -50,7 +56,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
         process.env.STRATA_TEST_PG_BIN ? `STRATA_TEST_PG_BIN=${process.env.STRATA_TEST_PG_BIN}` : '/usr/lib/postgresql/*/bin or on PATH'
       }, and STRATA_TEST_PG_URL is not set (install PostgreSQL or set STRATA_TEST_PG_URL); SQLite tests still run.`,
     );
-    return undefined;
+    return reportSkippedPostgres(project, 'no server binaries');
   }
 
   const started = performance.now();
@@ -65,4 +71,30 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     delete process.env.STRATA_TEST_PG_URL;
     await cluster.stop();
   };
+}
+
+/** A teardown printing how many `describe.each(providers)` blocks lost their PostgreSQL half in this run, and how many tests that skipped. */
+function reportSkippedPostgres(project: TestProject, reason: string): () => Promise<void> {
+  return async () => {
+    const { blocks, tests } = countSkippedPostgres(project.vitest.state.getFiles());
+    if (blocks === 0) return;
+    console.log(
+      `[strata tests] PostgreSQL unavailable (${reason}): ${blocks} provider block${blocks === 1 ? '' : 's'} ran on SQLite only (${tests} PostgreSQL test${tests === 1 ? '' : 's'} reported as skipped).`,
+    );
+  };
+}
+
+/** Counts the tasks marked as a skipped PostgreSQL half (see test/support/databases.ts) and the tests inside them. */
+function countSkippedPostgres(tasks: readonly RunnerTask[]): { blocks: number; tests: number } {
+  let blocks = 0;
+  let tests = 0;
+  const testsIn = (task: RunnerTask): number => (task.type === 'suite' ? task.tasks.reduce((n, child) => n + testsIn(child), 0) : 1);
+  const walk = (task: RunnerTask) => {
+    if ((task.meta as Record<string, unknown>)[SKIPPED_PROVIDER_META]) {
+      blocks += 1;
+      tests += testsIn(task);
+    } else if (task.type === 'suite') task.tasks.forEach(walk);
+  };
+  tasks.forEach(walk);
+  return { blocks, tests };
 }
