@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../base/config.ts';
-import type { PrismaLike } from '../base/context.ts';
+import type { HttpExchange, PrismaLike } from '../base/context.ts';
 import type { DmmfEnum, DmmfModel } from '../base/datamodel.ts';
 import type { AuthCore, UserAuth } from './auth-core.ts';
 import { clearSessionCookie, setSessionCookie } from './http/session-cookie.ts';
@@ -41,8 +41,8 @@ export interface CreateAuthOptions {
   mails?: AuthMails;
 }
 
-/** What the HTTP server passes along with a request: the socket, for the client's address. */
-export type ServerContext = { req?: { socket?: { remoteAddress?: string } } };
+/** What the HTTP server passes along with a request: the socket, for the client's address, and the request's shared state. */
+export type ServerContext = { req?: { socket?: { remoteAddress?: string } }; http?: HttpExchange };
 
 /** An app's authentication: the services, the viewer resolution for every transport, and the OAuth routes. */
 export interface Auth extends AuthCore {
@@ -119,10 +119,11 @@ export function createAuth(options: CreateAuthOptions): Auth {
     resolveViewer: async (source) => (await authenticate(core, source)).viewer,
     async viewerForRequest(request, serverContext) {
       const ip = addressOf(request, serverContext);
-      rememberAddress(request, ip);
+      const http = serverContext?.http;
+      rememberAddress(http, ip);
       const result = await authenticate(core, { headers: request.headers, ip });
-      if (result.cookie === 'clear') clearSessionCookie(request, config.auth);
-      else if (result.cookie) setSessionCookie(request, config.auth, result.cookie.token, result.cookie.expiresAt, clock.now());
+      if (result.cookie === 'clear') clearSessionCookie(http, config.auth);
+      else if (result.cookie) setSessionCookie(http, config.auth, result.cookie.token, result.cookie.expiresAt, clock.now());
       return result.viewer;
     },
     async close() {

@@ -1,14 +1,13 @@
 import { existsSync, watch } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Config } from '../base/config.ts';
 import { prepareConfigured } from '../server/prepare-app-schema.ts';
 import { pushSchema } from '../engine/migrations.ts';
 import { type App, createApp } from '../server/create-app.ts';
-import { listen, onShutdown } from '../server/listen.ts';
+import { onShutdown } from '../server/listen.ts';
+import { type ServedApp, serveApp } from '../server/serve-app.ts';
 import { createLogger } from '../server/logger.ts';
 import { devLogDestination } from './dev-log.ts';
-import { attachWebSocket, closeCodes, type WebSocketEndpoint } from '../server/ws/attach-websocket.ts';
 import { writeTypesAlias } from '../functions/write-types-alias.ts';
 import { startEmbeddedS3 } from '../storage/embedded-s3.ts';
 import { accessHint } from './access-hint.ts';
@@ -27,26 +26,24 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
   // No S3 configured: an embedded s3rver on a free port, its objects kept beside the dev database.
   const s3 = config.storage.embedded ? await startEmbeddedS3({ directory: config.storage.embeddedDir, bucket: config.storage.bucket }) : undefined;
   if (s3) config = { ...config, storage: s3.configure(config.storage) };
-  let current: App | undefined;
-  let ws: WebSocketEndpoint | undefined;
+  let served: ServedApp | undefined;
 
-  const build = async () => {
+  /** Builds the app; the first build is served below, later ones replace the served app in place. */
+  const build = async (): Promise<{ app: App; executedSteps: number }> => {
     const prepared = prepareConfigured(config);
     const pushed = await pushSchema({ databaseUrl: config.databaseUrl, schema: prepared, force: !!values['accept-data-loss'] });
     const app = await createApp(config, { log });
     if (values.schema === undefined) {
-      writeSdl(sdlPath(config), await renderSdl(config));
-      writeTypesAlias(config.cacheDir, prepared.hash);
+      try {
+        writeSdl(sdlPath(config), await renderSdl(config));
+        writeTypesAlias(config.cacheDir, prepared.hash);
+      } catch (error) {
+        await app.close();
+        throw error;
+      }
     }
-    const previous = current;
-    current = app;
-    // Open websockets run operations of the old API: close them "Service Restart" so clients reconnect to the new one.
-    if (previous) ws?.closeAll(closeCodes.restart, 'API reloaded');
-    await previous?.close();
-    // Trigger delivery and schedules run in the current app only (the previous one stopped its own in close()).
-    app.functions.startBackground();
-    app.backups.start();
-    return pushed;
+    await served?.swap(app);
+    return { app, executedSteps: pushed.executedSteps };
   };
 
   // The embedded store would keep the process alive after a failed first build.
@@ -54,23 +51,21 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
     await s3?.close();
     throw error;
   });
-  const handler = (req: IncomingMessage, res: ServerResponse) => current!.yoga(req, res);
-  let server;
   try {
-    server = await listen(handler, config.host, config.port);
+    served = await serveApp({ app: first.app, host: config.host, port: config.port, log });
   } catch (error) {
     return listenFailure('dev', error, config, async () => {
-      await current?.close();
+      await first.app.close();
       await s3?.close();
     });
   }
-  ws = attachWebSocket({ server: server.server, app: () => current!, log });
+  const current = () => served!.current();
   const where = config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'PostgreSQL (DATABASE_URL)';
   console.log(`Strata dev server on ${where} (${first.executedSteps} schema steps applied)`);
-  console.log(`GraphQL API and GraphiQL: ${server.url}${config.graphqlPath}`);
+  console.log(`GraphQL API and GraphiQL: ${served.url}${config.graphqlPath}`);
   console.log(`Watching ${config.schemaPath} for changes`);
-  for (const line of appCodeBanner(config, current!.auth.user !== null)) console.log(line);
-  for (const line of accessHint(config, current!.auth.oauth !== null)) console.log(line);
+  for (const line of appCodeBanner(config, current().auth.user !== null)) console.log(line);
+  for (const line of accessHint(config, current().auth.oauth !== null)) console.log(line);
   if (s3) console.log(`File storage: embedded S3 (s3rver, development only) at ${s3.endpoint}, bucket ${s3.bucket}, objects in ${s3.directory}`);
 
   let queued: NodeJS.Timeout | undefined;
@@ -116,9 +111,7 @@ export async function devCommand(config: Config, values: CliValues): Promise<num
   onShutdown(log, async () => {
     watcher.close();
     appWatcher?.close();
-    await ws?.close();
-    await server.close();
-    await current?.close();
+    await served!.close();
     await s3?.close();
   });
   return new Promise<number>(() => {});

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { anonymous, type Viewer } from '../base/viewer.ts';
 import type { Config } from '../base/config.ts';
 import type { Context, PrismaLike } from '../base/context.ts';
@@ -8,7 +8,8 @@ import type { WriteFn } from '../hooks/row-writer.ts';
 import { nullSink, type ChangeSink } from '../base/change-event.ts';
 import type { Datamodel } from '../base/datamodel.ts';
 import type { Generator } from '../schema/generator.ts';
-import { writeAs } from '../writes/row-writer.ts';
+import type { SchemaExtension } from '../schema/schema-extension.ts';
+import { writeAs } from '../writes/run-write.ts';
 import { type Clock, systemClock } from '../base/clock.ts';
 import { defineDeadLetterSchema } from './dead-letter-schema.ts';
 import type { Trigger } from './define-trigger.ts';
@@ -29,8 +30,8 @@ export interface Functions {
   triggers: ReadonlyMap<string, Trigger>;
   /** Called by the write pipeline (hooks, outbox). */
   hooks: WriteHooks;
-  /** Adds custom resolvers and the dead-letter admin fields to the generated schema (`buildSchema({ extend })`). */
-  extend(gen: Generator): void;
+  /** Adds custom resolvers and the dead-letter admin fields to the generated schema (`buildSchema({ extensions })`). */
+  extension: SchemaExtension;
   /** Yoga plugins: `/functions/<name>` and, when enabled, REST under `/rest`. */
   plugins(): Plugin[];
   /** The outbox table's operations (admin tools, tests). */
@@ -52,12 +53,12 @@ export interface CreateFunctionsOptions {
   logic: AppLogic;
   prisma: PrismaLike;
   log: Logger;
-  /** The app's change sink, once it exists (subscriptions see writes made by functions too). */
-  changes?: () => ChangeSink | undefined;
+  /** The app's change sink (subscriptions see writes made by functions too). @default changes are dropped */
+  changes?: ChangeSink;
   /** The viewer of an HTTP request (the auth module's resolution). @default anonymous */
   viewerFor?: (request: Request, serverContext: Record<string, unknown>) => Promise<Viewer>;
   /** Services handed to HTTP functions when present (e.g. storage). */
-  services?: () => { storage?: unknown };
+  services?: { storage?: unknown };
   /** Time stamped on outbox rows. @default the system clock */
   clock?: Clock;
 }
@@ -88,7 +89,7 @@ export function createFunctions(options: CreateFunctionsOptions): Functions {
     if (!gen) throw new Error('The schema is not built yet: functions run once createApp finished');
     return gen;
   };
-  const contextFor = (viewer: Viewer, request?: Request): Context => ({ prisma, log, viewer, changes: options.changes?.() ?? nullSink, ...(request ? { request } : {}) });
+  const contextFor = (viewer: Viewer, request?: Request): Context => ({ prisma, log, viewer, changes: options.changes ?? nullSink, ...(request ? { request } : {}) });
   const systemWrite: WriteFn = (work) => writeAs(generator(), contextFor(systemViewer))(work);
   const systemContext = (): Omit<SystemContext<any>, 'signal'> => ({ prisma, log, config, write: systemWrite as WriteFn<any> });
 
@@ -98,11 +99,12 @@ export function createFunctions(options: CreateFunctionsOptions): Functions {
     hooks,
     outbox,
     systemWrite,
-    extend(built) {
-      gen = built;
-      const kit = createResolverKit(built);
-      for (const resolvers of logic.resolvers) resolvers.define(built.builder, kit);
-      if (logic.triggers.length) defineDeadLetterSchema(built, () => outbox, () => clock.now());
+    extension: {
+      name: 'functions',
+      define(built) {
+        gen = built;
+        defineLogicSchema(built, logic, () => outbox, () => clock.now());
+      },
     },
     plugins() {
       const http = useHttpFunctions({
@@ -110,7 +112,7 @@ export function createFunctions(options: CreateFunctionsOptions): Functions {
         viewer: options.viewerFor ?? (async () => anonymous),
         context: (viewer, request) => {
           const context = contextFor(viewer, request);
-          return { viewer, prisma, log, config, context, write: writeAs(generator(), context) as WriteFn<any>, storage: options.services?.().storage };
+          return { viewer, prisma, log, config, context, write: writeAs(generator(), context) as WriteFn<any>, storage: options.services?.storage };
         },
         log,
       });
@@ -141,9 +143,15 @@ export function createFunctions(options: CreateFunctionsOptions): Functions {
   };
 }
 
-/** The schema additions of an app's logic alone: printing the SDL needs no database. */
-export async function schemaExtension(config: Config, datamodel: Datamodel): Promise<(gen: Generator) => void> {
+/** Custom resolvers and, with triggers, the dead-letter admin fields. */
+function defineLogicSchema(gen: Generator, logic: AppLogic, store: (ctx: Context) => OutboxStore, now: () => Date): void {
+  const kit = createResolverKit(gen);
+  for (const resolvers of logic.resolvers) resolvers.define(gen.builder, kit);
+  if (logic.triggers.length) defineDeadLetterSchema(gen, store, now);
+}
+
+/** The schema additions of an app's logic alone: printing the SDL needs no database (resolvers find theirs in the context). */
+export async function schemaExtension(config: Config, datamodel: Datamodel): Promise<SchemaExtension> {
   const logic = await loadAppLogic(config, datamodel);
-  const functions = createFunctions({ config, logic, prisma: {} as PrismaLike, log: pino({ level: 'silent' }) });
-  return (gen) => functions.extend(gen);
+  return { name: 'functions', define: (gen) => defineLogicSchema(gen, logic, (ctx) => new OutboxStore(ctx.prisma), () => systemClock.now()) };
 }

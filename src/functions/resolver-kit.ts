@@ -5,7 +5,7 @@ import { and } from '../permissions/policy.ts';
 import type { Access } from '../permissions/shield.ts';
 import { delegateName } from '../base/datamodel.ts';
 import type { Generator } from '../schema/generator.ts';
-import { writeAs } from '../writes/row-writer.ts';
+import { writeAs } from '../writes/run-write.ts';
 import type { ResolverKit } from './define-resolvers.ts';
 
 /** Whether the viewer of `ctx` passes `access`. */

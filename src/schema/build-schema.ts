@@ -2,8 +2,6 @@ import type { GraphQLSchema } from 'graphql';
 import type { LimitsConfig } from '../base/config.ts';
 import { noWriteHooks, type WriteHooks } from '../hooks/write-hooks.ts';
 import { allowAll, type Policy } from '../permissions/policy.ts';
-import type { Auth } from '../auth/create-auth.ts';
-import { defineAuthSchema } from '../auth/schema/define-auth-schema.ts';
 import { createBuilder } from './builder.ts';
 import { type Datamodel, describe, scalarFields } from '../base/datamodel.ts';
 import type { Generator } from './generator.ts';
@@ -12,15 +10,12 @@ import { ScalarFilters } from './inputs/filters.ts';
 import { ModelFilters } from './inputs/model-filters.ts';
 import { ModelWrites } from './inputs/model-writes.ts';
 import { names } from '../base/naming.ts';
+import type { SchemaExtension } from './schema-extension.ts';
 import { defineMutations } from './operations/mutations.ts';
 import { defineQueries } from './operations/queries.ts';
 import { defineAggregateTypes } from './types/aggregates.ts';
 import { defineConnectionType, definePageInfo } from './types/connection.ts';
 import { defineModelObject } from './types/model-object.ts';
-import { defineSubscriptions } from '../realtime/schema/define-subscriptions.ts';
-import type { Storage } from '../storage/create-storage.ts';
-import { defineFileSchema } from '../storage/schema/define-file-schema.ts';
-import { guardFileFields } from '../storage/schema/guard-file-fields.ts';
 
 export interface BuildSchemaOptions {
   datamodel: Datamodel;
@@ -29,16 +24,13 @@ export interface BuildSchemaOptions {
   policy?: Policy;
   /** Prisma's `DbNull` marker from the generated client (a JSON column set to SQL NULL). */
   dbNull: unknown;
-  /** Auth services for the auth fields' resolvers; without them (SDL printing) the fields are still defined. */
-  auth?: Auth;
-  /** The auth user model when `auth` is absent. @default User */
-  authUserModel?: string;
   /** The app's hooks and triggers, called by the write pipeline. @default none */
   hooks?: WriteHooks;
-  /** Adds the app's own fields (custom resolvers, see `src/functions`) once the generated API is defined. */
-  extend?: (gen: Generator) => void;
-  /** File storage for the upload fields' resolvers; without it (SDL printing, no S3) the fields are still defined. */
-  storage?: Storage | null;
+  /**
+   * What the capabilities add (subscriptions, auth, files, the app's functions), defined in this
+   * order after the generated API; the order is the order of the printed types. @default none
+   */
+  extensions?: readonly SchemaExtension[];
 }
 
 /** Defines enums shared by every model, the schema's own enums, and each model's field enum. */
@@ -73,7 +65,7 @@ function assertDistinctOperations(datamodel: Datamodel): void {
  * Builds the whole CRUD API (DESIGN.md section 3) from a datamodel. Pure: no
  * I/O, the Prisma client arrives per request through the context.
  */
-export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth, authUserModel, hooks = noWriteHooks, extend, storage }: BuildSchemaOptions): GraphQLSchema {
+export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, hooks = noWriteHooks, extensions = [] }: BuildSchemaOptions): GraphQLSchema {
   assertDistinctOperations(datamodel);
   const builder = createBuilder({ datamodel: { models: datamodel.models } });
   const enums = defineEnums(builder, datamodel);
@@ -87,16 +79,14 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth
   const registry = new InputRegistry(builder, enums, dbNull);
   const scalarFilters = new ScalarFilters(registry, datamodel);
   const filters = new ModelFilters(registry, scalarFilters, datamodel, new Map([...fieldEnums].map(([m, n]) => [m, enums.get(n) as string])));
-  // A file model's storage-managed columns are never client-writable, whatever the rules say.
-  const guarded = guardFileFields(policy, datamodel);
   const gen: Generator = {
     builder,
     datamodel,
     registry,
     filters,
-    writes: new ModelWrites(registry, filters, datamodel, (model) => guarded(model).presetFields.create),
+    writes: new ModelWrites(registry, filters, datamodel, (model) => policy(model).presetFields.create),
     limits,
-    policy: guarded,
+    policy,
     refs: new Map(enums),
     hooks,
   };
@@ -129,9 +119,6 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth
     defineQueries(gen, model);
     defineMutations(gen, model);
   }
-  defineSubscriptions(gen);
-  defineAuthSchema(builder, datamodel, { auth, userModel: authUserModel });
-  defineFileSchema(gen, storage);
-  extend?.(gen);
+  for (const extension of extensions) extension.define?.(gen);
   return builder.toSchema({ sortSchema: false });
 }

@@ -12,6 +12,10 @@ import { applyOperationRules } from '../permissions/shield.ts';
 import type { Policy } from '../permissions/policy.ts';
 import { loadPolicy } from './load-policy.ts';
 import { createRealtime, type ReadFilter, type Realtime } from '../realtime/create-realtime.ts';
+import { subscriptionsExtension } from '../realtime/schema/define-subscriptions.ts';
+import { authSchemaExtension } from '../auth/schema/define-auth-schema.ts';
+import { fileSchemaExtension } from '../storage/schema/define-file-schema.ts';
+import { withResources } from './resources.ts';
 import { createLogger } from './logger.ts';
 import { createFunctions, type Functions } from '../functions/create-functions.ts';
 import { loadAppLogic } from '../functions/load-app-logic.ts';
@@ -41,8 +45,28 @@ export interface App {
   close(): Promise<void>;
 }
 
+/**
+ * The steps that open or build a part, in the order createApp runs them.
+ * Replaceable one by one through {@link CreateAppOptions.steps} (tests make
+ * each one fail in turn and check that the parts opened before are closed).
+ */
+export const appSteps = {
+  openDatabase,
+  createStorage,
+  loadAppLogic,
+  createAuth,
+  createRealtime,
+  createFunctions,
+  loadPolicy,
+  buildSchema,
+  createStrataYoga,
+  createBackups,
+};
+
+export type AppSteps = typeof appSteps;
+
 export interface CreateAppOptions {
-  /** Access policy to use instead of the app's rules (tests of the raw API). */
+  /** Access policy to use instead of the app's rules (tests of the raw API); managed fields are the rules' too. */
   policy?: Policy;
   log?: Logger;
   /** Count statements and keep their SQL in `app.db.statements` (tests, benchmarks). @default false */
@@ -53,78 +77,72 @@ export interface CreateAppOptions {
   realtimeReadFilter?: ReadFilter;
   /** Test seam: the clock storage signs URLs and sweeps with. @default the system clock */
   storageClock?: () => Date;
+  /** Test seam: replacements for some of the {@link appSteps}. @default none */
+  steps?: Partial<AppSteps>;
 }
 
 /**
  * Builds the app for `config.schemaPath`: prepares the schema, generates its
- * Prisma client (cached by content hash), connects, and builds the API.
- * Pushing the schema to the database is the caller's choice (`strata dev`).
+ * Prisma client (cached by content hash), connects, and builds every part in
+ * dependency order. Each part opened registers its close; if a later step
+ * fails, the parts opened so far are closed, newest first, and the error is
+ * rethrown (a failed reload in `strata dev` leaves nothing open). Pushing the
+ * schema to the database is the caller's choice (`strata dev`).
  */
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
+  const step: AppSteps = { ...appSteps, ...options.steps };
   const log = options.log ?? createLogger(config);
   if (config.monitoring.metrics) enableMetrics();
   startTracing(config.monitoring);
   const prepared = prepareConfigured(config);
   const generated = await generateClient(prepared, config.cacheDir);
-  const db = await openDatabase({
-    clientEntry: generated.clientEntry,
-    databaseUrl: config.databaseUrl,
-    poolSize: config.poolSize,
-    preparedStatements: config.preparedStatements,
-    log,
-    recordStatements: options.recordStatements,
-    instrument: config.monitoring.metrics || isTracing(),
-  });
   const datamodel = readDatamodel(prepared.content, prepared.provider);
-  const policy = options.policy ?? (await loadPolicy(config, datamodel));
-  let storage: Storage | null;
-  try {
-    storage = createStorage({ config: config.storage, mode: config.mode, datamodel, prisma: db.prisma, log, now: options.storageClock });
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
-  const logic = await loadAppLogic(config, datamodel).catch(async (error) => {
-    await db.close();
-    throw error;
+  return withResources(async (resources) => {
+    const db = await step.openDatabase({
+      clientEntry: generated.clientEntry,
+      databaseUrl: config.databaseUrl,
+      poolSize: config.poolSize,
+      preparedStatements: config.preparedStatements,
+      log,
+      recordStatements: options.recordStatements,
+      instrument: config.monitoring.metrics || isTracing(),
+    });
+    resources.add(db, () => db.close());
+    const storage = step.createStorage({ config: config.storage, mode: config.mode, datamodel, prisma: db.prisma, log, now: options.storageClock });
+    resources.add(storage, () => storage?.close());
+    const logic = await step.loadAppLogic(config, datamodel);
+    const auth = step.createAuth({ config, prisma: db.prisma, datamodel, log, ...options.auth });
+    resources.add(auth, () => auth.close());
+    const realtime = await step.createRealtime({
+      config: config.realtime,
+      log,
+      readFilter: options.realtimeReadFilter,
+      decimal: (text) => new db.Prisma.Decimal(text),
+    });
+    resources.add(realtime, () => realtime.close());
+    resources.add(null, metrics.gauge('strata_subscriptions_active', () => realtime.feed.stats().subscriptions));
+    const functions = step.createFunctions({
+      config,
+      logic,
+      prisma: db.prisma,
+      log,
+      changes: realtime,
+      viewerFor: (request, server) => auth.viewerForRequest(request, server),
+      services: { storage: storage ?? undefined },
+    });
+    resources.add(functions, () => functions.stop());
+    // The order of the list is the order of the printed types (schema.graphql).
+    const extensions = [
+      subscriptionsExtension,
+      authSchemaExtension({ auth, userModel: config.auth.userModel, changes: realtime }),
+      fileSchemaExtension(storage),
+      functions.extension,
+    ];
+    const policy = options.policy ?? (await step.loadPolicy(config, datamodel, extensions));
+    const schema = applyOperationRules(step.buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, hooks: functions.hooks, extensions }));
+    const yoga = step.createStrataYoga({ config, schema, prisma: db.prisma, log, auth, realtime, functions, storage });
+    const backups = await step.createBackups(config, db.prisma, log);
+    resources.add(backups, () => backups.close());
+    return { config, yoga, schema, datamodel, db, log, auth, realtime, functions, storage, backups, close: () => resources.close() };
   });
-  let auth: Auth;
-  try {
-    auth = createAuth({ config, prisma: db.prisma, datamodel, log, ...options.auth });
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
-  // Realtime is created below; functions reach it only at run time.
-  const functions = createFunctions({
-    config,
-    logic,
-    prisma: db.prisma,
-    log,
-    changes: () => realtime,
-    viewerFor: (request, server) => auth.viewerForRequest(request, server),
-    services: () => ({ storage: storage ?? undefined }),
-  });
-  const schema = applyOperationRules(
-    buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, auth, hooks: functions.hooks, extend: (gen) => (functions.extend(gen), auth.writes.attach(gen, () => realtime)), storage }),
-  );
-  const realtime = await createRealtime({
-    config: config.realtime,
-    log,
-    readFilter: options.realtimeReadFilter,
-    decimal: (text) => new db.Prisma.Decimal(text),
-  });
-  const yoga = createStrataYoga({ config, schema, prisma: db.prisma, log, auth, realtime, functions, storage });
-  const unwatch = metrics.gauge('strata_subscriptions_active', () => realtime.feed.stats().subscriptions);
-  const backups = await createBackups(config, db.prisma, log);
-  const close = async () => {
-    unwatch();
-    await backups.close();
-    await functions.stop();
-    await realtime.close();
-    await auth.close();
-    await storage?.close();
-    await db.close();
-  };
-  return { config, yoga, schema, datamodel, db, log, auth, realtime, functions, storage, backups, close };
 }

@@ -6,7 +6,7 @@ import { anonymous, type Viewer } from '../base/viewer.ts';
 import type { Config } from '../base/config.ts';
 import { nullSink } from '../base/change-event.ts';
 import type { Realtime } from '../realtime/create-realtime.ts';
-import type { Context, PrismaLike } from '../base/context.ts';
+import type { Context, HttpExchange, PrismaLike } from '../base/context.ts';
 import type { Functions } from '../functions/create-functions.ts';
 import { createMaskError } from './mask-error.ts';
 import { useAuth } from './plugins/use-auth.ts';
@@ -15,6 +15,7 @@ import { useCors } from './plugins/use-cors.ts';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './plugins/use-graphiql.ts';
 import { useHealth } from './plugins/use-health.ts';
+import { useHttpExchange } from './plugins/use-http-exchange.ts';
 import { useInputLimits } from './plugins/use-input-limits.ts';
 import { useIntrospection } from './plugins/use-introspection.ts';
 import { useMetrics } from './plugins/use-metrics.ts';
@@ -61,16 +62,19 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
     maskedErrors: { maskError: createMaskError(log) },
     // In-process callers (tests, internal jobs) may pass a viewer as server context; HTTP requests cannot.
     // Credentials (admin secret, bearer token, session cookie) resolve once per request; bad explicit ones fail it with UNAUTHENTICATED.
-    context: async ({ request, viewer, ...server }: { request: Request; viewer?: Viewer; req?: { socket?: { remoteAddress?: string } } }) => ({
+    context: async ({ request, viewer, ...server }: { request: Request; viewer?: Viewer; req?: { socket?: { remoteAddress?: string } }; http?: HttpExchange }) => ({
       prisma,
       log,
       request,
+      http: server.http,
       viewer: viewer ?? (auth ? await auth.viewerForRequest(request, server) : anonymous),
       changes: realtime ?? nullSink,
     }),
     plugins: [
       // First, so the request log line, timing and span cover every other plugin; serves /metrics.
       useMetrics(config, log),
+      // The request's shared state (client address, queued cookies) before any plugin resolves a viewer.
+      useHttpExchange(),
       // CORS headers for allowed origins only, on every route (GraphQL, SSE, /functions, /rest); answers preflights.
       useCors(config.transport.corsOrigins),
       // Health probes answer before any GraphQL work and need no CSRF header.

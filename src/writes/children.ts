@@ -2,7 +2,8 @@ import { AppError } from '../base/errors.ts';
 import { and, type Where } from '../permissions/policy.ts';
 import type { RelationShape } from './relation-shape.ts';
 import { pointAt, pointNowhere } from './relation-shape.ts';
-import { columnsOnly, createRow, deleteManyRows, deleteRow, jsonSafe, updateManyRows, updateRow } from './row-writes.ts';
+import type { RowOps } from './row-ops.ts';
+import { columnsOnly, jsonSafe } from './write-data.ts';
 import { rowsWhere } from './guarded-rows.ts';
 import { findVisibleRows, pickMatching, requireAllMatch } from './visible-rows.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
@@ -48,21 +49,22 @@ async function relink(s: WriteSession, shape: RelationShape, rows: Row[], fks: D
  * the same row writes, so rules, events and hooks apply to each of them;
  * connects, disconnects and `set` cost one statement per relation for all
  * their rows. `set` replaces the rows the viewer can see: hidden rows stay linked.
+ * `rowOps`: the row writes to recurse into (row-writes.ts's own).
  */
-export async function applyChildren(s: WriteSession, shape: RelationShape, parent: Row, ops: Data): Promise<void> {
+export async function applyChildren(s: WriteSession, shape: RelationShape, parent: Row, ops: Data, rowOps: RowOps): Promise<void> {
   const { target } = shape;
   const link = pointAt(shape.from, shape.to, parent);
   const single = !shape.field.isList;
   const unique = (where: Where) => plainUnique(target, where);
   const read = s.policy(target).read(s.ctx);
 
-  for (const data of many(ops.create)) await createRow(s, target, data, link);
+  for (const data of many(ops.create)) await rowOps.createRow(s, target, data, link);
   await relink(s, shape, await findVisibleRows(s, target, many<Where>(ops.connect).map(unique)), link);
   const pairs: [Where, Data][] = many<Data>(ops.connectOrCreate).map(({ where, create }) => [unique(where), create]);
   const candidates: Row[] = pairs.length && read ? await s.delegate(target).findMany({ where: and({ OR: pairs.map(([w]) => w) }, read), select: s.scalarSelect(target) }) : [];
   const found = pairs.map(([where]) => pickMatching(candidates, where));
   await relink(s, shape, found.filter((row): row is Row => !!row), link);
-  for (const [i, [, create]] of pairs.entries()) if (!found[i]) await createRow(s, target, create, link);
+  for (const [i, [, create]] of pairs.entries()) if (!found[i]) await rowOps.createRow(s, target, create, link);
   if (ops.set) {
     const keep = await findVisibleRows(s, target, many<Where>(ops.set).map(unique));
     const current: Row[] = read ? await s.delegate(target).findMany({ where: and(link, read), select: s.scalarSelect(target) }) : [];
@@ -72,18 +74,18 @@ export async function applyChildren(s: WriteSession, shape: RelationShape, paren
   const disconnect = single ? (ops.disconnect === true ? [link] : []) : many<Where>(ops.disconnect).map(unique);
   await relink(s, shape, await findVisibleRows(s, target, disconnect, link), pointNowhere(shape.from));
 
-  if (single && ops.delete === true) await deleteRow(s, target, link);
-  else for (const where of single ? [] : many<Where>(ops.delete)) await deleteRow(s, target, and(unique(where), link));
+  if (single && ops.delete === true) await rowOps.deleteRow(s, target, link);
+  else for (const where of single ? [] : many<Where>(ops.delete)) await rowOps.deleteRow(s, target, and(unique(where), link));
 
-  if (single && ops.update) await updateRow(s, target, link, ops.update);
-  else for (const { where, data } of single ? [] : many<Data>(ops.update)) await updateRow(s, target, and(unique(where), link), data);
+  if (single && ops.update) await rowOps.updateRow(s, target, link, ops.update);
+  else for (const { where, data } of single ? [] : many<Data>(ops.update)) await rowOps.updateRow(s, target, and(unique(where), link), data);
 
   for (const { where, create, update } of many<Data>(ops.upsert)) {
     const match = single ? link : and(unique(where), link);
     const exists = await s.delegate(target).findFirst({ where: match, select: s.scalarSelect(target) });
-    if (exists) await updateRow(s, target, match, update);
-    else await createRow(s, target, create, link);
+    if (exists) await rowOps.updateRow(s, target, match, update);
+    else await rowOps.createRow(s, target, create, link);
   }
-  for (const { where, data } of many<Data>(ops.updateMany)) await updateManyRows(s, target, and(where, link), data);
-  for (const where of many<Where>(ops.deleteMany)) await deleteManyRows(s, target, and(where, link));
+  for (const { where, data } of many<Data>(ops.updateMany)) await rowOps.updateManyRows(s, target, and(where, link), data);
+  for (const where of many<Where>(ops.deleteMany)) await rowOps.deleteManyRows(s, target, and(where, link));
 }

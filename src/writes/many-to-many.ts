@@ -1,7 +1,7 @@
 import { and, type Where } from '../permissions/policy.ts';
 import { idWhere } from '../base/datamodel.ts';
 import type { RelationShape } from './relation-shape.ts';
-import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from './row-writes.ts';
+import type { RowOps } from './row-ops.ts';
 import { findVisibleRows, pickMatching, requireAllMatch } from './visible-rows.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
 
@@ -16,7 +16,7 @@ type Data = Record<string, any>;
  * the rows of one relation at once. `set` replaces the links the viewer can
  * see; links to rows hidden from the viewer stay.
  */
-export async function manyToManyData(s: WriteSession, shape: RelationShape, ops: Data, parent: Row | undefined): Promise<Data> {
+export async function manyToManyData(s: WriteSession, shape: RelationShape, ops: Data, parent: Row | undefined, rowOps: RowOps): Promise<Data> {
   const { target } = shape;
   const read = s.policy(target).read(s.ctx);
   const linked: Where | undefined = parent && { [shape.back.name]: { some: keyWhere(s.datamodel.model(shape.back.type), parent) } };
@@ -35,17 +35,17 @@ export async function manyToManyData(s: WriteSession, shape: RelationShape, ops:
   await requireAllMatch(s, target, [...linking, ...unlinking], s.policy(target).update(s.ctx), 'update');
 
   const connect: Where[] = linking.map((row) => idWhere(target, row));
-  for (const [i, [, create]] of pairs.entries()) if (!existing[i]) connect.push(idWhere(target, await createRow(s, target, create)));
-  for (const data of ops.create ?? []) connect.push(idWhere(target, await createRow(s, target, data)));
+  for (const [i, [, create]] of pairs.entries()) if (!existing[i]) connect.push(idWhere(target, await rowOps.createRow(s, target, create)));
+  for (const data of ops.create ?? []) connect.push(idWhere(target, await rowOps.createRow(s, target, data)));
   if (linked) {
-    for (const { where, data } of ops.update ?? []) await updateRow(s, target, and(unique(where), linked), data);
-    for (const { where, data } of ops.updateMany ?? []) await updateManyRows(s, target, and(where, linked), data);
-    for (const where of ops.delete ?? []) await deleteRow(s, target, and(unique(where), linked));
-    for (const where of ops.deleteMany ?? []) await deleteManyRows(s, target, and(where, linked));
+    for (const { where, data } of ops.update ?? []) await rowOps.updateRow(s, target, and(unique(where), linked), data);
+    for (const { where, data } of ops.updateMany ?? []) await rowOps.updateManyRows(s, target, and(where, linked), data);
+    for (const where of ops.delete ?? []) await rowOps.deleteRow(s, target, and(unique(where), linked));
+    for (const where of ops.deleteMany ?? []) await rowOps.deleteManyRows(s, target, and(where, linked));
     for (const { where, create, update } of ops.upsert ?? []) {
       const found = await s.delegate(target).findFirst({ where: and(unique(where), linked), select: s.scalarSelect(target) });
-      if (found) await updateRow(s, target, keyWhere(target, found), update);
-      else connect.push(idWhere(target, await createRow(s, target, create)));
+      if (found) await rowOps.updateRow(s, target, keyWhere(target, found), update);
+      else connect.push(idWhere(target, await rowOps.createRow(s, target, create)));
     }
   }
   const out: Data = {};

@@ -8,14 +8,17 @@ import { requireTargets } from './foreign-keys.ts';
 import { findGuarded, findGuardedMany, lostRace, rowsWhere, writeGuard } from './guarded-rows.ts';
 import { manyToManyData } from './many-to-many.ts';
 import { type RelationShape, pointAt, pointNowhere } from './relation-shape.ts';
-import { columnsOnly, guardFields, ownerFields, pick, split } from './write-data.ts';
+import type { RowOps } from './row-ops.ts';
+import { columnsOnly, guardFields, jsonSafe, ownerFields, pick, split } from './write-data.ts';
 import { assertRequired } from './required-fields.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;
 type Data = Record<string, any>;
 
-export { columnsOnly } from './write-data.ts';
+
+/** This file's row writes, for the nested writes it calls (children, many-to-many) to recurse into. */
+const rowOps: RowOps = { createRow, updateRow, deleteRow, updateManyRows, deleteManyRows };
 
 /** Resolves a nested to-one operation on the owning side to foreign-key values. */
 async function resolveOwning(s: WriteSession, shape: RelationShape, ops: Data, current: Row | undefined): Promise<{ fks: Data; after?: () => Promise<void> }> {
@@ -77,7 +80,7 @@ export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, f
   for (const [shape, ops] of parts.relations) {
     if (shape.kind === 'owning') Object.assign(values, (await resolveOwning(s, shape, ops, undefined)).fks);
     if (shape.kind === 'manyToMany') {
-      const m2m = await manyToManyData(s, shape, ops, undefined);
+      const m2m = await manyToManyData(s, shape, ops, undefined, rowOps);
       if (Object.keys(m2m).length) relationData[shape.field.name] = m2m;
     }
   }
@@ -88,7 +91,7 @@ export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, f
     : await s.delegate(model).create({ data: { ...values, ...relationData }, select: s.scalarSelect(model) });
   if (!row) return undefined;
   s.record(model, 'CREATED', row);
-  for (const [shape, ops] of parts.relations) if (shape.kind === 'children') await applyChildren(s, shape, row, ops);
+  for (const [shape, ops] of parts.relations) if (shape.kind === 'children') await applyChildren(s, shape, row, ops, rowOps);
   await s.requireMatch(model, row, check, 'create');
   return row;
 }
@@ -118,7 +121,7 @@ export async function updateRow(s: WriteSession, model: DmmfModel, where: Where,
       if (after) afterwards.push(after);
     }
     if (shape.kind === 'manyToMany') {
-      const m2m = await manyToManyData(s, shape, ops, existing);
+      const m2m = await manyToManyData(s, shape, ops, existing, rowOps);
       if (Object.keys(m2m).length) relationData[shape.field.name] = m2m;
     }
   }
@@ -131,7 +134,7 @@ export async function updateRow(s: WriteSession, model: DmmfModel, where: Where,
     row = written[0] ?? (await lostRace(s, model, where, allowed, 'update'));
   }
   if (row !== existing) s.record(model, 'UPDATED', row, existing);
-  for (const [shape, ops] of parts.relations) if (shape.kind === 'children') await applyChildren(s, shape, row, ops);
+  for (const [shape, ops] of parts.relations) if (shape.kind === 'children') await applyChildren(s, shape, row, ops, rowOps);
   await s.requireMatch(model, row, policy.updateCheck(s.ctx), 'update');
   for (const after of afterwards) await after();
   return row;
@@ -205,6 +208,3 @@ export async function deleteManyRows(s: WriteSession, model: DmmfModel, where: W
   recordCascade();
   return rows.length;
 }
-
-/** JSON for keys that may hold BigInt values. */
-export const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);

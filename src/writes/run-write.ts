@@ -1,13 +1,18 @@
 import type { Context } from '../base/context.ts';
 import type { HookOperation } from '../hooks/define-hooks.ts';
+import type { WriteFn } from '../hooks/row-writer.ts';
 import { type DmmfModel, relationFields } from '../base/datamodel.ts';
 import { dependents } from './cascade.ts';
 import type { Generator } from '../schema/generator.ts';
-import { writeAs } from './row-writer.ts';
+import { createRowWriter } from './row-writer.ts';
 import { WriteSession } from './write-session.ts';
 
 /** Interactive transaction limits: writes with many nested rows take a while on SQLite. */
 const transactionOptions = { maxWait: 10_000, timeout: 30_000 };
+
+/** After-hooks writing rows whose after-hooks write rows... stop here instead of looping forever. */
+const MAX_WRITE_DEPTH = 16;
+const depthKey = Symbol.for('strata.writeDepth');
 
 /** One row's create, update or delete, as a mutation received it. */
 export interface SingleWrite {
@@ -55,7 +60,7 @@ export async function runWrite<T>(gen: Generator, ctx: Context, work: (session: 
   let session!: WriteSession;
   let outboxRows = 0;
   const unit = async (tx: Context['prisma']) => {
-    session = new WriteSession(gen, ctx, tx, false, { atomic });
+    session = new WriteSession(gen, ctx, tx, false, { atomic, writer: createRowWriter });
     const value = await work(session);
     outboxRows = await gen.hooks.beforeCommit({ changes: session.changes, tx });
     return value;
@@ -64,4 +69,16 @@ export async function runWrite<T>(gen: Generator, ctx: Context, work: (session: 
   if (session.changes.length) ctx.changes.publish(session.changes);
   await gen.hooks.afterCommit({ changes: session.changes, outboxRows, viewer: ctx.viewer, prisma: ctx.prisma, log: ctx.log, write: writeAs(gen, ctx) });
   return result;
+}
+
+/**
+ * Opens write transactions for `ctx.viewer` outside a mutation (after-hooks,
+ * custom resolvers, HTTP functions, schedules, trigger handlers).
+ */
+export function writeAs(gen: Generator, ctx: Context): WriteFn {
+  const depth = ((ctx as unknown as Record<symbol, number>)[depthKey] ?? 0) + 1;
+  return (work) => {
+    if (depth > MAX_WRITE_DEPTH) throw new Error(`Writes nested more than ${MAX_WRITE_DEPTH} deep (an after-hook writes rows whose after-hooks write rows...)`);
+    return runWrite(gen, { ...ctx, [depthKey]: depth } as Context, (s) => work(createRowWriter(s)));
+  };
 }

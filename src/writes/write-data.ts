@@ -63,3 +63,6 @@ export function columnsOnly(s: WriteSession, model: DmmfModel, data: Data): Data
   if (parts.relations.length) throw new Error(`Hooks of ${model.name} may only set column values here, not ${parts.relations.map(([r]) => r.field.name).join(', ')}`);
   return parts.scalars;
 }
+
+/** JSON for keys that may hold BigInt values. */
+export const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);

@@ -1,12 +1,12 @@
 import type { Context, PrismaLike } from '../base/context.ts';
 import { AppError } from '../base/errors.ts';
 import type { HookOperation } from '../hooks/define-hooks.ts';
+import type { RowWriter } from '../hooks/row-writer.ts';
 import { allowAll, type ModelPolicy, type Where } from '../permissions/policy.ts';
 import type { ChangeEvent } from '../base/change-event.ts';
 import type { Datamodel, DmmfModel } from '../base/datamodel.ts';
 import { delegateName, idFields, isOmitted, scalarFields } from '../base/datamodel.ts';
 import type { Generator } from '../schema/generator.ts';
-import { createRowWriter } from './row-writer.ts';
 
 /** Hooks writing rows whose hooks write rows... stop here rather than at the transaction timeout. */
 const MAX_HOOK_DEPTH = 16;
@@ -17,7 +17,13 @@ interface SessionState {
   hookDepth: number;
   /** The work runs in one interactive transaction (see `runWrite`). */
   atomic: boolean;
+  /** The row writes hooks get, bound to a session (`createRowWriter`; passed in, as it writes through this session). */
+  writer: (session: WriteSession) => RowWriter;
 }
+
+const noWriter = (): RowWriter => {
+  throw new Error('This write session has no row writer for hooks (runWrite passes one)');
+};
 
 /**
  * One mutation's unit of work: the transaction client, the caller, and the
@@ -34,7 +40,7 @@ export class WriteSession {
     readonly trusted = false,
     state?: Partial<SessionState>,
   ) {
-    this.state = { changes: [], hookDepth: 0, atomic: true, ...state };
+    this.state = { changes: [], hookDepth: 0, atomic: true, writer: noWriter, ...state };
   }
 
   /** Whether rows read for a write are locked until it commits (PostgreSQL, inside the transaction; see `lockRows`). */
@@ -68,7 +74,7 @@ export class WriteSession {
     this.state.hookDepth += 1;
     try {
       const { viewer, log } = this.ctx;
-      return await this.gen.hooks.before({ model: model.name, operation, data, existing, viewer, log, tx: this.tx, writer: createRowWriter(this) });
+      return await this.gen.hooks.before({ model: model.name, operation, data, existing, viewer, log, tx: this.tx, writer: this.state.writer(this) });
     } finally {
       this.state.hookDepth -= 1;
     }

@@ -6,6 +6,7 @@ import { isConflict, requireEmail } from '../users/user-accounts.ts';
 import type { Viewer } from '../../base/viewer.ts';
 import { invalidLink } from './recovery-flows.ts';
 import { requireUser } from './session-flows.ts';
+import type { HttpExchange } from '../../base/context.ts';
 
 /**
  * Starts changing the signed-in viewer's email address. Users with a
@@ -16,10 +17,10 @@ import { requireUser } from './session-flows.ts';
  * background so timing does not tell either. Nothing changes until the link
  * is used, so sign-in keeps working with the current address only.
  */
-export async function requestEmailChange(auth: UserAuth, viewer: Viewer, args: { newEmail: string; password?: string | null }, request?: Request): Promise<boolean> {
+export async function requestEmailChange(auth: UserAuth, viewer: Viewer, args: { newEmail: string; password?: string | null }, http?: HttpExchange): Promise<boolean> {
   const me = requireUser(viewer);
   const newEmail = requireEmail(args.newEmail, 'newEmail');
-  const ip = requestAddress(request);
+  const ip = requestAddress(http);
   const buckets = [auth.throttle.account(me.email), auth.throttle.ip(ip)];
   // Counted before the password is checked, so concurrent guesses cannot outrun the limit.
   await auth.throttle.attempt(buckets);

@@ -6,6 +6,7 @@ import { isConflict, normalizeEmail, requireEmail } from '../users/user-accounts
 import type { Viewer } from '../../base/viewer.ts';
 import { sendVerificationMail } from './recovery-flows.ts';
 import { requireUser, type SessionGrant, startSession } from './session-flows.ts';
+import type { HttpExchange } from '../../base/context.ts';
 
 /** What signUp answers, the same whether or not the address already had an account. */
 export interface SignUpResult {
@@ -23,10 +24,10 @@ export const verificationRequired = (auth: UserAuth) => auth.config.requireVerif
  * notice otherwise). No session is returned: it comes from `verifyEmail` (or
  * from `signIn` when verification is not required).
  */
-export async function signUp(auth: UserAuth, args: { email: string; password: string; name?: string | null }, request?: Request): Promise<SignUpResult> {
+export async function signUp(auth: UserAuth, args: { email: string; password: string; name?: string | null }, http?: HttpExchange): Promise<SignUpResult> {
   const email = requireEmail(args.email);
   assertPasswordPolicy(args.password);
-  await auth.throttle.consume(auth.throttle.mail(email, requestAddress(request)));
+  await auth.throttle.consume(auth.throttle.mail(email, requestAddress(http)));
   const passwordHash = await hashPassword(args.password);
   const register = async () => {
     const existing = await auth.accounts.findByEmail(email);
@@ -62,10 +63,10 @@ function invalidCredentials(auth: UserAuth): AppError {
  * answer; so does a correct password on a not yet verified address (which
  * also re-sends the verification link).
  */
-export async function signIn(auth: UserAuth, args: { email: string; password: string }, request?: Request): Promise<SessionGrant> {
+export async function signIn(auth: UserAuth, args: { email: string; password: string }, http?: HttpExchange): Promise<SessionGrant> {
   if ([...args.password].length > MAX_PASSWORD_LENGTH) throw badInput(`The password must have at most ${MAX_PASSWORD_LENGTH} characters`, { argument: 'password' });
   const email = normalizeEmail(args.email) ?? args.email.trim().toLowerCase();
-  const ip = requestAddress(request);
+  const ip = requestAddress(http);
   const buckets = [auth.throttle.account(email), auth.throttle.ip(ip)];
   // Counted before the password is checked, so concurrent attempts cannot all slip under the limit; a failure stays counted.
   await auth.throttle.attempt(buckets);
@@ -78,14 +79,14 @@ export async function signIn(auth: UserAuth, args: { email: string; password: st
   }
   await auth.throttle.clear(buckets[0]);
   await auth.throttle.release([buckets[1]]);
-  return startSession(auth, request, user);
+  return startSession(auth, http, user);
 }
 
 /** Changes the viewer's password after checking the current one; every other session ends. */
-export async function changePassword(auth: UserAuth, viewer: Viewer, args: { current: string; next: string }, request?: Request): Promise<boolean> {
+export async function changePassword(auth: UserAuth, viewer: Viewer, args: { current: string; next: string }, http?: HttpExchange): Promise<boolean> {
   const me = requireUser(viewer);
   assertPasswordPolicy(args.next, 'next');
-  const buckets = [auth.throttle.account(me.email), auth.throttle.ip(requestAddress(request))];
+  const buckets = [auth.throttle.account(me.email), auth.throttle.ip(requestAddress(http))];
   await auth.throttle.attempt(buckets);
   const user = await auth.accounts.findById(me.id);
   if (!user || !(await verifyPassword(user.passwordHash, args.current))) throw badInput('The current password is wrong', { argument: 'current' });

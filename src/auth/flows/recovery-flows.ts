@@ -6,6 +6,7 @@ import { assertPasswordPolicy, hashPassword } from '../passwords/passwords.ts';
 import { requireEmail } from '../users/user-accounts.ts';
 import type { Viewer } from '../../base/viewer.ts';
 import { type SessionGrant, startSession } from './session-flows.ts';
+import type { HttpExchange } from '../../base/context.ts';
 
 /** The one answer to a mailed token that cannot be used: unknown, used, expired, or its address gone. */
 export const invalidLink = () => badInput('This link is invalid or has expired', { argument: 'token' });
@@ -21,9 +22,9 @@ export async function sendVerificationMail(auth: UserAuth, userId: string | numb
  * someone who cannot sign in yet. Always answers true: whether the address
  * has an unverified account is settled in the background.
  */
-export async function requestEmailVerification(auth: UserAuth, viewer: Viewer, email: string | null | undefined, request?: Request): Promise<boolean> {
+export async function requestEmailVerification(auth: UserAuth, viewer: Viewer, email: string | null | undefined, http?: HttpExchange): Promise<boolean> {
   const address = viewer.kind === 'user' ? viewer.email : requireEmail(email ?? '');
-  await auth.throttle.consume(auth.throttle.mail(address, requestAddress(request)));
+  await auth.throttle.consume(auth.throttle.mail(address, requestAddress(http)));
   auth.background(async () => {
     const user = await auth.accounts.findByEmail(address);
     if (user && !user.emailVerifiedAt) await sendVerificationMail(auth, user.id, address);
@@ -32,8 +33,8 @@ export async function requestEmailVerification(auth: UserAuth, viewer: Viewer, e
 }
 
 /** Confirms an address with a mailed token and signs its owner in. */
-export async function verifyEmail(auth: UserAuth, token: string, request?: Request): Promise<SessionGrant> {
-  return startSession(auth, request, await confirmEmail(auth, token));
+export async function verifyEmail(auth: UserAuth, token: string, http?: HttpExchange): Promise<SessionGrant> {
+  return startSession(auth, http, await confirmEmail(auth, token));
 }
 
 /** Marks the address of a verification token verified (no session: the development link page uses it). */
@@ -47,9 +48,9 @@ export async function confirmEmail(auth: UserAuth, token: string) {
 }
 
 /** Mails a reset link if the address has an account; the answer is always true, and comes as fast either way. */
-export async function requestPasswordReset(auth: UserAuth, email: string, request?: Request): Promise<boolean> {
+export async function requestPasswordReset(auth: UserAuth, email: string, http?: HttpExchange): Promise<boolean> {
   const address = requireEmail(email);
-  await auth.throttle.consume(auth.throttle.mail(address, requestAddress(request)));
+  await auth.throttle.consume(auth.throttle.mail(address, requestAddress(http)));
   auth.background(async () => {
     const user = await auth.accounts.findByEmail(address);
     if (!user) return;
@@ -64,7 +65,7 @@ export async function requestPasswordReset(auth: UserAuth, email: string, reques
  * (whoever knew the old password is out), every pending link dies, and the
  * address counts as verified (the link proved it).
  */
-export async function resetPassword(auth: UserAuth, args: { token: string; newPassword: string }, request?: Request): Promise<boolean> {
+export async function resetPassword(auth: UserAuth, args: { token: string; newPassword: string }, http?: HttpExchange): Promise<boolean> {
   assertPasswordPolicy(args.newPassword, 'newPassword');
   const used = await auth.tokens.consume('reset-password', args.token);
   const user = used && (await auth.accounts.findById(used.userId));
@@ -73,6 +74,6 @@ export async function resetPassword(auth: UserAuth, args: { token: string; newPa
   await auth.sessions.revokeAll(user.id);
   await auth.tokens.revokeAll(user.id);
   await auth.throttle.clear(auth.throttle.account(user.email));
-  clearSessionCookie(request, auth.config);
+  clearSessionCookie(http, auth.config);
   return true;
 }

@@ -1,3 +1,5 @@
+import type { HttpExchange } from '../../base/context.ts';
+
 /** Options of a Set-Cookie header. HttpOnly and SameSite=Lax are always set. */
 export interface CookieOptions {
   /** Seconds until the browser drops it; 0 deletes it. Absent: a browser-session cookie. */
@@ -36,20 +38,12 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   return parts.join('; ');
 }
 
-// Set-Cookie values resolvers asked for, by request; `useAuth` copies them onto the response.
-const jars = new WeakMap<Request, string[]>();
-
-/** Queues a Set-Cookie header for the response to `request` (no-op for operations run without HTTP). */
-export function queueCookie(request: Request | undefined, setCookie: string): void {
-  if (!request) return;
-  const jar = jars.get(request) ?? [];
-  jar.push(setCookie);
-  jars.set(request, jar);
+/** Queues a Set-Cookie header for the response of the request (no-op for operations run without HTTP); `useAuth` sets them. */
+export function queueCookie(http: HttpExchange | undefined, setCookie: string): void {
+  http?.cookies.push(setCookie);
 }
 
-/** The Set-Cookie headers queued for `request`, cleared as they are taken. */
-export function takeQueuedCookies(request: Request): string[] {
-  const jar = jars.get(request) ?? [];
-  jars.delete(request);
-  return jar;
+/** The Set-Cookie headers queued for the response, cleared as they are taken. */
+export function takeQueuedCookies(http: HttpExchange | undefined): string[] {
+  return http ? http.cookies.splice(0) : [];
 }

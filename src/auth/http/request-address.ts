@@ -1,12 +1,11 @@
-// The client address resolved for each request (trusted proxies applied), for resolvers that throttle.
-const addresses = new WeakMap<Request, string>();
+import type { HttpExchange } from '../../base/context.ts';
 
-/** Remembers the resolved client address of a request. */
-export function rememberAddress(request: Request, address: string): void {
-  addresses.set(request, address);
+/** Remembers the resolved client address of a request, for resolvers that throttle. */
+export function rememberAddress(http: HttpExchange | undefined, address: string): void {
+  if (http) http.address = address;
 }
 
 /** The client address of a request, or 'unknown' (in-process operations, websockets without one). */
-export function requestAddress(request: Request | undefined): string {
-  return (request && addresses.get(request)) || 'unknown';
+export function requestAddress(http: HttpExchange | undefined): string {
+  return http?.address || 'unknown';
 }

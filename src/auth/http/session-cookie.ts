@@ -1,4 +1,5 @@
 import type { AuthConfig } from '../../base/config.ts';
+import type { HttpExchange } from '../../base/context.ts';
 import { queueCookie, serializeCookie } from './cookies.ts';
 
 /**
@@ -9,13 +10,13 @@ import { queueCookie, serializeCookie } from './cookies.ts';
 export const sessionCookieName = (config: Pick<AuthConfig, 'secureCookies'>) =>
   config.secureCookies ? '__Host-strata_session' : 'strata_session';
 
-/** Queues the session cookie for the response to `request`, living as long as the session. */
-export function setSessionCookie(request: Request | undefined, config: AuthConfig, token: string, expiresAt: Date, now: Date): void {
+/** Queues the session cookie for the response, living as long as the session. */
+export function setSessionCookie(http: HttpExchange | undefined, config: AuthConfig, token: string, expiresAt: Date, now: Date): void {
   const maxAge = (expiresAt.getTime() - now.getTime()) / 1000;
-  queueCookie(request, serializeCookie(sessionCookieName(config), token, { maxAge, secure: config.secureCookies }));
+  queueCookie(http, serializeCookie(sessionCookieName(config), token, { maxAge, secure: config.secureCookies }));
 }
 
 /** Queues the deletion of the session cookie. */
-export function clearSessionCookie(request: Request | undefined, config: AuthConfig): void {
-  queueCookie(request, serializeCookie(sessionCookieName(config), '', { maxAge: 0, secure: config.secureCookies }));
+export function clearSessionCookie(http: HttpExchange | undefined, config: AuthConfig): void {
+  queueCookie(http, serializeCookie(sessionCookieName(config), '', { maxAge: 0, secure: config.secureCookies }));
 }

@@ -26,35 +26,35 @@ export function defineAuthMutations(builder: any, { model, authPayload, signUpPa
         'public',
         'Creates an account (never an admin) and mails a verification link; answers the same for an address that already has an account.',
         { email: str(), password: str('8 to 128 characters.'), name: t.arg.string() },
-        (a, ctx) => signUp(runtime(), a, ctx.request),
+        (a, ctx) => signUp(runtime(), a, ctx.http),
       ),
       signIn: field(authPayload, 'public', 'Signs in with email and password.', { email: str(), password: str() }, (a, ctx) =>
-        signIn(runtime(), a, ctx.request).then(signedInAs(ctx)),
+        signIn(runtime(), a, ctx.http).then(signedInAs(ctx)),
       ),
       signOut: field('Boolean', 'public', 'Ends the current session.', {}, (_a, ctx) =>
-        signOut(runtime(), ctx.viewer, ctx.request).finally(() => (ctx.viewer = anonymous)),
+        signOut(runtime(), ctx.viewer, ctx.http).finally(() => (ctx.viewer = anonymous)),
       ),
       signOutEverywhere: field('Int', 'authenticated', "Ends all of the viewer's sessions; returns how many.", {}, (_a, ctx) =>
-        signOutEverywhere(runtime(), ctx.viewer, ctx.request).finally(() => (ctx.viewer = anonymous)),
+        signOutEverywhere(runtime(), ctx.viewer, ctx.http).finally(() => (ctx.viewer = anonymous)),
       ),
       changePassword: field('Boolean', 'authenticated', 'Changes the password; every other session ends.', { current: str(), next: str() }, (a, ctx) =>
-        changePassword(runtime(), ctx.viewer, a, ctx.request),
+        changePassword(runtime(), ctx.viewer, a, ctx.http),
       ),
       revokeSession: field('Boolean', 'authenticated', 'Ends one of the viewer\'s sessions (id from viewerSessions).', { id: str() }, (a, ctx) =>
-        revokeSession(runtime(), ctx.viewer, a.id, ctx.request),
+        revokeSession(runtime(), ctx.viewer, a.id, ctx.http),
       ),
       requestPasswordReset: field('Boolean', 'public', 'Mails a reset link if the address has an account; always true.', { email: str() }, (a, ctx) =>
-        requestPasswordReset(runtime(), a.email, ctx.request),
+        requestPasswordReset(runtime(), a.email, ctx.http),
       ),
       resetPassword: field('Boolean', 'public', 'Sets a new password with a mailed token; every session of the user ends.', { token: str(), newPassword: str() }, (a, ctx) =>
-        resetPassword(runtime(), a, ctx.request),
+        resetPassword(runtime(), a, ctx.http),
       ),
       requestEmailChange: field(
         'Boolean',
         'authenticated',
         "Mails a confirmation link to the new address and a notice to the current one; always true, taken address or not. `password` is required when the account has one.",
         { newEmail: str(), password: t.arg.string() },
-        (a, ctx) => requestEmailChange(runtime(), ctx.viewer, a, ctx.request),
+        (a, ctx) => requestEmailChange(runtime(), ctx.viewer, a, ctx.http),
       ),
       confirmEmailChange: field('Boolean', 'public', 'Sets the new address (verified) with the mailed token.', { token: str() }, (a) =>
         confirmEmailChange(runtime(), a.token),
@@ -66,10 +66,10 @@ export function defineAuthMutations(builder: any, { model, authPayload, signUpPa
         'public',
         "Mails a new verification link to the viewer's address (or to `email` when signed out); always true.",
         { email: t.arg.string() },
-        (a, ctx) => requestEmailVerification(runtime(), ctx.viewer, a.email, ctx.request),
+        (a, ctx) => requestEmailVerification(runtime(), ctx.viewer, a.email, ctx.http),
       );
       fields.verifyEmail = field(authPayload, 'public', 'Confirms the address with a mailed token and signs in.', { token: str() }, (a, ctx) =>
-        verifyEmail(runtime(), a.token, ctx.request).then(signedInAs(ctx)),
+        verifyEmail(runtime(), a.token, ctx.http).then(signedInAs(ctx)),
       );
     }
     return fields;

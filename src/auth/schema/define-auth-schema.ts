@@ -3,8 +3,10 @@ import type { Auth } from '../create-auth.ts';
 import type { UserAuth } from '../auth-core.ts';
 import { listSessions, type SessionGrant, type SessionInfo } from '../flows/session-flows.ts';
 import type { SignUpResult } from '../flows/password-flows.ts';
-import { type AuthUserModel, inspectUserModel } from '../users/user-model.ts';
+import { type AuthUserModel, authManagedFields, inspectUserModel } from '../users/user-model.ts';
 import type { DmmfEnum, DmmfModel } from '../../base/datamodel.ts';
+import type { ChangeSink } from '../../base/change-event.ts';
+import type { SchemaExtension } from '../../schema/schema-extension.ts';
 import { defineAuthMutations } from './auth-mutations.ts';
 
 export interface DefineAuthSchemaOptions {
@@ -85,4 +87,30 @@ export function defineAuthSchema(builder: any, datamodel: { models: DmmfModel[];
     }),
   }));
   defineAuthMutations(builder, { model, authPayload, signUpPayload, runtime });
+}
+
+export interface AuthSchemaExtensionOptions extends DefineAuthSchemaOptions {
+  /** Where auth's own writes publish their changes (with `auth`). */
+  changes?: ChangeSink;
+}
+
+/**
+ * Auth's part of the API: the auth fields (see {@link defineAuthSchema}),
+ * the user model's auth-owned columns as managed fields (see
+ * `authManagedFields`), and, with the running services, auth's writes
+ * attached to the built write pipeline.
+ */
+export function authSchemaExtension(options: AuthSchemaExtensionOptions = {}): SchemaExtension {
+  const { changes, ...schema } = options;
+  return {
+    name: 'auth',
+    managedFields(datamodel) {
+      const model = options.auth ? options.auth.user : ((checked) => (checked.status === 'ok' ? checked.model : null))(inspectUserModel(datamodel, options.userModel ?? 'User'));
+      return model ? { [model.name]: authManagedFields(model) } : {};
+    },
+    define(gen) {
+      defineAuthSchema(gen.builder, gen.datamodel, schema);
+      if (options.auth && changes) options.auth.writes.attach(gen, () => changes);
+    },
+  };
 }

@@ -3,7 +3,7 @@ import type { Context, PrismaLike } from '../../base/context.ts';
 import type { RowWriter } from '../../hooks/row-writer.ts';
 import type { ChangeSink } from '../../base/change-event.ts';
 import type { Generator } from '../../schema/generator.ts';
-import { writeAs } from '../../writes/row-writer.ts';
+import { writeAs } from '../../writes/run-write.ts';
 import type { Viewer } from '../../base/viewer.ts';
 
 /**

@@ -5,6 +5,7 @@ import { AppError } from '../../base/errors.ts';
 import { and, type Where } from '../../permissions/policy.ts';
 import type { DmmfModel } from '../../base/datamodel.ts';
 import type { Generator } from '../../schema/generator.ts';
+import type { SchemaExtension } from '../../schema/schema-extension.ts';
 import { names } from '../../base/naming.ts';
 import { secureWhere } from '../../schema/secure/secure-args.ts';
 import type { ChangeKind } from '../../base/change-event.ts';
@@ -93,3 +94,6 @@ export function defineSubscriptions(gen: Generator): void {
     }));
   }
 }
+
+/** Realtime's part of the API: the `<model>Changed` subscriptions (see {@link defineSubscriptions}). */
+export const subscriptionsExtension: SchemaExtension = { name: 'realtime', define: defineSubscriptions };

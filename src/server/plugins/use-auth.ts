@@ -14,8 +14,8 @@ export function useAuth(auth: Auth): Plugin {
       const response = await auth.oauth?.(request, url, serverContext as ServerContext);
       if (response) endResponse(response);
     },
-    onResponse({ request, response }) {
-      for (const cookie of takeQueuedCookies(request)) response.headers.append('set-cookie', cookie);
+    onResponse({ serverContext, response }) {
+      for (const cookie of takeQueuedCookies((serverContext as ServerContext).http)) response.headers.append('set-cookie', cookie);
     },
   };
 }

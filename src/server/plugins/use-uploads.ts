@@ -15,6 +15,17 @@ export interface UseUploadsOptions {
   preflightHeaders: string[];
 }
 
+/** What one request's uploads leave for its response: the staged files, and deletions of objects still running. */
+interface UploadState {
+  received?: ReceivedMultipart;
+  deletions: Promise<void>[];
+}
+
+// Per request, on yoga's server context (which the GraphQL context is built on): private to this plugin.
+const uploadState = Symbol('strata.uploads');
+type WithUploads = { [uploadState]?: UploadState };
+const stateOf = (serverContext: object): UploadState => ((serverContext as WithUploads)[uploadState] ??= { deletions: [] });
+
 const isMultipart = (request: Request) => request.method === 'POST' && /^multipart\/form-data\b/i.test(request.headers.get('content-type') ?? '');
 
 /** The request body as a Node stream: the socket itself on Node's server, else the fetch body. */
@@ -42,8 +53,6 @@ function errorResponse(fetchAPI: { Response: typeof Response }, error: AppError)
  * a request deleted, and answers after that finished.
  */
 export function useUploads({ storage, graphqlPath = '/graphql', preflightHeaders }: UseUploadsOptions): Plugin<Context> {
-  const staged = new WeakMap<Request, ReceivedMultipart>();
-  const deletions = new WeakMap<Request, Promise<void>[]>();
   return {
     async onRequest({ request, url, serverContext, fetchAPI, setRequest, endResponse }) {
       if (!isMultipart(request) || url.pathname !== graphqlPath) return;
@@ -55,7 +64,7 @@ export function useUploads({ storage, graphqlPath = '/graphql', preflightHeaders
         const headers = new fetchAPI.Headers(request.headers);
         for (const name of ['content-length', 'transfer-encoding']) headers.delete(name);
         const parsed = new fetchAPI.Request(request.url, { method: 'POST', headers, signal: request.signal });
-        staged.set(parsed, received);
+        stateOf(serverContext).received = received;
         setRequest(parsed);
       } catch (error) {
         // Discard the rest of the body so the client can finish sending and read the answer.
@@ -63,23 +72,25 @@ export function useUploads({ storage, graphqlPath = '/graphql', preflightHeaders
         endResponse(errorResponse(fetchAPI, error instanceof AppError ? error : new AppError('BAD_USER_INPUT', 'Malformed multipart request')));
       }
     },
-    onRequestParse({ request, setRequestParser }) {
-      const received = staged.get(request);
+    onRequestParse({ serverContext, setRequestParser }) {
+      const received = (serverContext as WithUploads)[uploadState]?.received;
       if (received) setRequestParser(() => received.operations as never);
     },
     onContextBuilding() {
       if (!storage) return;
       // After every other builder: wrap whichever change sink the context ended up with.
       return ({ context, extendContext }) => {
-        const request = context.request;
-        const track = (deletion: Promise<void>) => request && deletions.set(request, [...(deletions.get(request) ?? []), deletion]);
+        // Without HTTP (websockets, in process) no response waits for the deletions.
+        const state = context.request ? stateOf(context) : undefined;
+        const track = (deletion: Promise<void>) => state?.deletions.push(deletion);
         extendContext({ changes: observeFileDeletions(context.changes, storage, track) });
       };
     },
-    async onResponse({ request }) {
-      const received = staged.get(request);
-      if (received && storage) await discardUnkept(storage, received.uploads);
-      await Promise.all(deletions.get(request) ?? []);
+    async onResponse({ serverContext }) {
+      const state = (serverContext as WithUploads)[uploadState];
+      if (!state) return;
+      if (state.received && storage) await discardUnkept(storage, state.received.uploads);
+      await Promise.all(state.deletions);
     },
   };
 }

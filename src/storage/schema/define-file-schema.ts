@@ -1,8 +1,9 @@
 import type { Context } from '../../base/context.ts';
 import type { Generator } from '../../schema/generator.ts';
+import type { SchemaExtension } from '../../schema/schema-extension.ts';
 import { graphqlScalar } from '../../schema/scalars.ts';
 import type { Storage } from '../create-storage.ts';
-import { findFileModel } from '../file-model.ts';
+import { findFileModel, managedFileFields } from '../file-model.ts';
 import { completeUpload } from './complete-upload.ts';
 import { createUploadUrl } from './create-upload-url.ts';
 import { type FileSchema, storageNotConfigured } from './file-writes.ts';
@@ -109,4 +110,23 @@ export function defineFileSchema(gen: Generator, storage: Storage | null | undef
     }),
   }));
   defineVersionSchema(fs, { transform, presigned });
+}
+
+/**
+ * Storage's part of the API: the file fields (see {@link defineFileSchema}),
+ * and the file model's storage-managed columns (key, bucket, size,
+ * contentType, checksum, status, public, ownerId, createdAt...) unwritable
+ * for everyone, admins included, whatever the app's rules say: a client that
+ * could set `key` could point a row at someone else's object. Strata's own
+ * upload paths set them as forced values, which skip field rules.
+ */
+export function fileSchemaExtension(storage: Storage | null | undefined): SchemaExtension {
+  return {
+    name: 'storage',
+    managedFields(datamodel) {
+      const file = findFileModel(datamodel);
+      return file ? { [file.model.name]: Object.fromEntries(managedFileFields.map((field) => [field, 'never' as const])) } : {};
+    },
+    define: (gen) => defineFileSchema(gen, storage),
+  };
 }
