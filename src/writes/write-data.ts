@@ -63,4 +63,3 @@ export function columnsOnly(s: WriteSession, model: DmmfModel, data: Data): Data
   if (parts.relations.length) throw new Error(`Hooks of ${model.name} may only set column values here, not ${parts.relations.map(([r]) => r.field.name).join(', ')}`);
   return parts.scalars;
 }
-
