@@ -6,6 +6,7 @@
 export { defineRules, hasRole, ownedBy, signedIn } from './permissions/define-rules.ts';
 export type { FieldRules, ModelRules, Preset, Rule, RuleContext, Rules } from './permissions/define-rules.ts';
 export { defineHooks } from './hooks/define-hooks.ts';
+export type { AppTypes } from './hooks/app-types.ts';
 export type { AfterHookArgs, BeforeHookArgs, HookOperation, Hooks, ModelHooks } from './hooks/define-hooks.ts';
 export { fieldError } from './hooks/field-error.ts';
 export { AppError } from './base/errors.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 /**
  * Writes `<cacheDir>/pothos-types.ts`: re-exports Pothos' generated
  * `PrismaTypes` of the client `hash` names and registers them as the app's
- * model types (`StrataAppTypes`, see `src/hooks/app-types.ts`), so app
+ * model types (`AppTypes` of the `strata-graphql` module, see `src/hooks/app-types.ts`), so app
  * code is type-checked against the current schema once the app's tsconfig
  * includes the file.
  */
@@ -16,8 +16,8 @@ export function writeTypesAlias(cacheDir: string, hash: string): void {
     '',
     'export type { PrismaTypes as default };',
     '',
-    'declare global {',
-    '  interface StrataAppTypes {',
+    "declare module 'strata-graphql' {",
+    '  interface AppTypes {',
     '    prismaTypes: PrismaTypes;',
     '  }',
     '}',
