@@ -9,6 +9,7 @@ export { defineHooks } from './hooks/define-hooks.ts';
 export type { AfterHookArgs, BeforeHookArgs, HookOperation, Hooks, ModelHooks } from './hooks/define-hooks.ts';
 export { fieldError } from './hooks/field-error.ts';
 export { AppError } from './base/errors.ts';
+export { assertStorableValues } from './schema/secure/check-input-values.ts';
 export { defineResolvers } from './functions/define-resolvers.ts';
 export type { AppBuilder, ResolverKit, Resolvers } from './functions/define-resolvers.ts';
 export { defineTrigger } from './functions/define-trigger.ts';

@@ -6,6 +6,7 @@ import { and, type Where } from '../../permissions/policy.ts';
 import type { DmmfModel } from '../../base/datamodel.ts';
 import type { Generator } from '../../schema/generator.ts';
 import { names } from '../../base/naming.ts';
+import { assertStorableValues } from '../../schema/secure/check-input-values.ts';
 import { secureWhere } from '../../schema/secure/secure-args.ts';
 import type { ChangeKind } from '../../base/change-event.ts';
 import { decodeCursor } from '../change-cursor.ts';
@@ -32,6 +33,7 @@ function rowFilter(gen: Generator, ctx: Context, model: DmmfModel): Where | null
 }
 
 function subscribeToModel(gen: Generator, model: DmmfModel, args: ChangedArgs, ctx: Context, info: GraphQLResolveInfo) {
+  assertStorableValues(args as Record<string, unknown>);
   const realtime = realtimeOf(ctx);
   const filter = rowFilter(gen, ctx, model);
   if (filter === null) {
