@@ -114,6 +114,52 @@ function conflictFields(meta: Record<string, unknown> | undefined): string[] {
   return [index];
 }
 
+// Values the database refused (PostgreSQL SQLSTATE class 22 "data exception" and class 54 "program
+// limit exceeded", SQLite's size and complexity limits): the client's input, never a bug. The reasons
+// are fixed texts, so no driver message (which may quote SQL or values) reaches the client.
+const refusedSqlState: Record<string, string> = {
+  '22001': 'a value is too long for its column',
+  '22003': 'numeric field overflow',
+  '22007': 'invalid date or time',
+  '22008': 'date or time out of range',
+  '22012': 'division by zero',
+  '22021': 'a character the database encoding cannot store',
+  '22P02': 'invalid value',
+  '22P05': 'a character the database cannot store',
+  '54000': 'a value is too large for the database',
+  '54001': 'the query is too complex',
+  '54023': 'too many arguments',
+};
+const refusedSqlite: [RegExp, string][] = [
+  [/too many SQL variables/i, 'too many values in one statement'],
+  [/LIKE or GLOB pattern too complex/i, 'a text pattern is too complex'],
+  [/string or blob too big/i, 'a value is too large for the database'],
+  [/Expression tree is too large|parser stack overflow|too many terms/i, 'the query is too complex'],
+];
+const SQLITE_TOOBIG = 18;
+
+/** Why the database refused a value, when a driver error says it did (P2039 and raw driver errors). */
+export function databaseRefusal(error: unknown): string | undefined {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: unknown } } } | null)?.meta;
+  const cause = (meta?.driverAdapterError?.cause ?? error) as { kind?: unknown; code?: unknown; originalCode?: unknown; message?: unknown; extendedCode?: unknown } | null;
+  if (!cause || typeof cause !== 'object') return undefined;
+  const code = String(cause.originalCode ?? cause.code ?? '');
+  if (cause.kind === 'postgres' || /^(22|54)[0-9A-Z]{3}$/.test(code)) {
+    return refusedSqlState[code] ?? (code.startsWith('22') ? 'invalid data' : code.startsWith('54') ? 'a limit of the database was exceeded' : undefined);
+  }
+  if (cause.kind === 'sqlite' || code.startsWith('SQLITE_')) {
+    if (cause.extendedCode === SQLITE_TOOBIG || code === 'SQLITE_TOOBIG') return 'a value is too large for the database';
+    const message = typeof cause.message === 'string' ? cause.message : '';
+    return refusedSqlite.find(([pattern]) => pattern.test(message))?.[1];
+  }
+  return undefined;
+}
+
+const refused = (error: unknown): AppError | undefined => {
+  const reason = databaseRefusal(error);
+  return reason ? badInput(`A value was refused by the database: ${reason}`) : undefined;
+};
+
 /**
  * Maps a Prisma error to an {@link AppError} (and a database outage, from
  * Prisma or the driver, to SERVICE_UNAVAILABLE), or returns `undefined` when the
@@ -121,7 +167,8 @@ function conflictFields(meta: Record<string, unknown> | undefined): string[] {
  */
 export function fromPrismaError(error: unknown): AppError | undefined {
   if (isDatabaseUnavailable(error)) return serviceUnavailable();
-  if (!isPrismaError(error)) return undefined;
+  // The driver's own error, from SQL Strata runs itself.
+  if (!isPrismaError(error)) return refused(error);
   const model = typeof error.meta?.modelName === 'string' ? error.meta.modelName : 'Record';
   switch (error.code) {
     case 'P2002': {
@@ -145,6 +192,15 @@ export function fromPrismaError(error: unknown): AppError | undefined {
     case 'P2029':
       // SQLite takes at most 999 values per statement: a long `in` list can reach that below STRATA_MAX_INPUT_LIST.
       return badInput('The query has more values than the database accepts in one statement');
+    case 'P2033':
+      return badInput('A number in the request does not fit in 64 bits');
+    case 'P2010': // raw SQL
+    case 'P2039': {
+      // A database error Prisma has no code of its own for.
+      const mapped = refused(error);
+      if (mapped) return mapped;
+      break;
+    }
     case 'P2011':
       return badInput(`A required value of ${model} is missing`);
     case 'P2019':

@@ -72,12 +72,29 @@ function parseDecimal(value: unknown): string {
   throw badInput(`Decimal must be a decimal string such as "12.50", got ${JSON.stringify(value)}`);
 }
 
+/** The power of ten of a decimal string's first significant digit; null for zero. */
+function magnitude(text: string): number | null {
+  const [mantissa, exponent = '0'] = text.replace('-', '').toLowerCase().split('e');
+  const [whole, fraction = ''] = mantissa.split('.');
+  const first = (whole + fraction).search(/[1-9]/);
+  return first === -1 ? null : Number(exponent) + whole.length - 1 - first;
+}
+
+// Past ±1e308 SQLite stores Infinity (or 0), and a huge exponent ("1e1000000000") makes Prisma expand
+// the number digit by digit and crash; PostgreSQL's Decimal columns hold far less anyway.
+function parseDecimalInput(value: unknown): string {
+  const text = parseDecimal(value);
+  const power = magnitude(text);
+  if (power !== null && (power > 307 || power < -308)) throw badInput(`Decimal must be 0 or between 1e-308 and 1e308 in magnitude, got ${text.slice(0, 40)}`);
+  return text;
+}
+
 const Decimal = new GraphQLScalarType({
   name: 'Decimal',
   description: 'An arbitrary-precision decimal, serialized as a string; input also accepts JSON numbers.',
   serialize: (value) => (typeof value === 'object' && value !== null ? value.toString() : parseDecimal(value)),
-  parseValue: parseDecimal,
-  parseLiteral: (ast) => parseDecimal(ast.kind === Kind.INT || ast.kind === Kind.FLOAT || ast.kind === Kind.STRING ? ast.value : undefined),
+  parseValue: parseDecimalInput,
+  parseLiteral: (ast) => parseDecimalInput(ast.kind === Kind.INT || ast.kind === Kind.FLOAT || ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
 const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

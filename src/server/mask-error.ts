@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { AppError, toClientError } from '../base/errors.ts';
+import { AppError, databaseRefusal, toClientError } from '../base/errors.ts';
 
 /**
  * Decides what a client sees of an error. GraphQL's own errors (syntax,
@@ -24,6 +24,8 @@ export function createMaskError(log: Logger) {
     }
     const client = toClientError(original);
     if (client.extensions.code === 'INTERNAL_SERVER_ERROR') log.error({ err: original, path: error.path }, 'unexpected error');
+    // The client's input, not a fault of the server: worth seeing, not worth an alert.
+    else if (databaseRefusal(original)) log.warn({ err: original, path: error.path }, `database refused a value: ${databaseRefusal(original)}`);
     return new GraphQLError(client.message, { nodes: error.nodes, path: error.path, extensions: client.extensions });
   };
 }

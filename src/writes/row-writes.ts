@@ -13,6 +13,7 @@ import type { RowOps } from './row-ops.ts';
 import { requirePrecondition } from './precondition.ts';
 import { columnsOnly, guardFields, ownerFields, pick, split } from './write-data.ts';
 import { assertRequired } from './required-fields.ts';
+import { assertAtomicInRange } from '../schema/secure/check-atomic-range.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;
@@ -131,6 +132,7 @@ export async function updateRow(s: WriteSession, model: DmmfModel, where: Where,
     }
   }
   Object.assign(values, pick(input, preset));
+  assertAtomicInRange(model, [existing], values);
   let row = existing;
   if (Object.keys(relationData).length || (s.atomic && Object.keys(values).length)) {
     row = await s.delegate(model).update({ where: idWhere(model, existing), data: { ...values, ...relationData }, select: s.scalarSelect(model) });
@@ -182,10 +184,12 @@ export async function updateManyRows(s: WriteSession, model: DmmfModel, where: W
   if (s.gen.hooks.hasBefore(model.name, 'update')) {
     // Each row's hooks may change its own data: one statement per row.
     for (const row of before) {
-      const data = (await s.before(model, 'update', { ...parts.scalars, ...preset }, row)) ?? {};
-      await s.delegate(model).update({ where: idWhere(model, row), data: columnsOnly(s, model, data), select: { [idFields(model)[0]]: true } });
+      const data = columnsOnly(s, model, (await s.before(model, 'update', { ...parts.scalars, ...preset }, row)) ?? {});
+      assertAtomicInRange(model, [row], data);
+      await s.delegate(model).update({ where: idWhere(model, row), data, select: { [idFields(model)[0]]: true } });
     }
   } else {
+    assertAtomicInRange(model, before, { ...parts.scalars, ...preset });
     await s.delegate(model).updateMany({ where: rowsWhere(model, before), data: { ...parts.scalars, ...preset } });
   }
   const after: Row[] = await s.delegate(model).findMany({ where: rowsWhere(model, before), select: s.scalarSelect(model) });

@@ -90,9 +90,13 @@ describe.each(providers)('errors on %s', (provider) => {
   });
 
   if (provider === 'sqlite') {
-    it.todo(
-      'answers an atomic BigInt overflow with BAD_USER_INPUT on SQLite — SQLite raises no error: `views + 100` past 2^63-1 silently becomes a REAL (9223372036854775808), so the write pipeline would need its own range check',
-    );
+    it('answers an atomic BigInt overflow with BAD_USER_INPUT on SQLite too (SQLite itself would store a REAL)', async () => {
+      await t.prisma.post.create({ data: { slug: 'huge', title: 'x', authorId: author.id, views: 9223372036854775800n } });
+      const overflow = await gql('mutation { updateManyPosts(where: { slug: { equals: "huge" } }, data: { _increment: { views: "100" } }) { count } }');
+      expect(codes(overflow)).toEqual(['BAD_USER_INPUT']);
+      expect(overflow.errors![0].message).toBe('A value is out of range for its column in Post');
+      expect((await t.prisma.post.findFirst({ where: { slug: 'huge' } }))!.views).toBe(9223372036854775800n);
+    });
   }
 
   describe('GraphQL errors', () => {

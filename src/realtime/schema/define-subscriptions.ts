@@ -7,6 +7,7 @@ import type { DmmfModel } from '../../base/datamodel.ts';
 import type { Generator } from '../../schema/generator.ts';
 import type { SchemaExtension } from '../../schema/schema-extension.ts';
 import { names } from '../../base/naming.ts';
+import { assertStorableValues } from '../../schema/secure/check-input-values.ts';
 import { secureWhere } from '../../schema/secure/secure-args.ts';
 import type { ChangeKind } from '../../base/change-event.ts';
 import { decodeCursor } from '../change-cursor.ts';
@@ -33,6 +34,7 @@ function rowFilter(gen: Generator, ctx: Context, model: DmmfModel): Where | null
 }
 
 function subscribeToModel(gen: Generator, model: DmmfModel, args: ChangedArgs, ctx: Context, info: GraphQLResolveInfo) {
+  assertStorableValues(args as Record<string, unknown>);
   const realtime = realtimeOf(ctx);
   const filter = rowFilter(gen, ctx, model);
   if (filter === null) {

@@ -13,6 +13,7 @@ import { needsTransaction, runWrite } from '../../writes/run-write.ts';
 import { keyWhere, plainUnique, type WriteSession } from '../../writes/write-session.ts';
 import { secureWhere } from '../secure/secure-args.ts';
 import { checkWriteArgs } from '../secure/check-write-args.ts';
+import { assertStorableValues } from '../secure/check-input-values.ts';
 import { checkUnique, checkWhere } from '../secure/unreadable-fields.ts';
 import { uniqueWhere } from './queries.ts';
 
@@ -90,6 +91,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('create'),
       args: { data: input(t, create) },
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        assertStorableValues(args);
         checkWriteArgs(gen, ctx, model, args.data);
         const data = registry.toPrisma(args.data, create) as Row;
         const atomic = needsTransaction(gen, ctx, { model, operation: 'create', data });
@@ -102,9 +104,10 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       type: batch,
       extensions: may('create'),
       args: { data: t.arg({ type: [registry.ref(createMany)], required: true }), skipDuplicates: t.arg.boolean() },
-      resolve: async (_root: unknown, args: any, ctx: Context) => ({
-        count: await runWrite(gen, ctx, (s) => createManyRows(s, model, registry.toPrisma(args.data, createMany) as Row[], !!args.skipDuplicates)),
-      }),
+      resolve: async (_root: unknown, args: any, ctx: Context) => {
+        assertStorableValues(args);
+        return { count: await runWrite(gen, ctx, (s) => createManyRows(s, model, registry.toPrisma(args.data, createMany) as Row[], !!args.skipDuplicates)) };
+      },
     }),
 
     [names.updateOne(model.name)]: t.prismaField({
@@ -112,6 +115,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('update'),
       args: { where: uniqueArg(t), data: input(t, update), if: ifArg(t) },
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        assertStorableValues(args);
         checkUnique(gen, ctx, model, args.where);
         const guard = precondition(args, ctx);
         checkWriteArgs(gen, ctx, model, args.data);
@@ -127,6 +131,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('update'),
       args: { where: t.arg({ type: registry.ref(where) }), data: input(t, updateMany) },
       resolve: async (_root: unknown, args: any, ctx: Context) => {
+        assertStorableValues(args);
         checkWhere(gen, ctx, model, args.where);
         checkWriteArgs(gen, ctx, model, args.data);
         const data = registry.toPrisma(args.data, updateMany) as Row;
@@ -139,6 +144,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('create', 'update'),
       args: { where: uniqueArg(t), create: input(t, create), update: input(t, update), if: ifArg(t) },
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        assertStorableValues(args);
         checkUnique(gen, ctx, model, args.where);
         // The precondition is the update's: a missing row is created whatever it says.
         const guard = precondition(args, ctx);
@@ -161,6 +167,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('delete'),
       args: { where: uniqueArg(t), if: ifArg(t) },
       resolve: (query: object, _root: unknown, args: any, ctx: Context) => {
+        assertStorableValues(args);
         checkUnique(gen, ctx, model, args.where);
         const guard = precondition(args, ctx);
         return runWrite(gen, ctx, async (s) => {
@@ -179,6 +186,7 @@ export function defineMutations(gen: Generator, model: DmmfModel): void {
       extensions: may('delete'),
       args: { where: t.arg({ type: registry.ref(where) }) },
       resolve: async (_root: unknown, args: any, ctx: Context) => {
+        assertStorableValues(args);
         checkWhere(gen, ctx, model, args.where);
         return { count: await runWrite(gen, ctx, (s) => deleteManyRows(s, model, secured(args, ctx))) };
       },

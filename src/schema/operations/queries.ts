@@ -7,6 +7,7 @@ import type { Generator } from '../generator.ts';
 import { listArgs, nonNegative, pageSize } from '../generator.ts';
 import { names } from '../../base/naming.ts';
 import { omitUnselected, type Query } from '../omit-unselected.ts';
+import { assertStorableValues } from '../secure/check-input-values.ts';
 import { readableOrThrow, secureWhere } from '../secure/secure-args.ts';
 import { checkFields, checkGroupByOrderBy, checkHaving, checkOrderBy, checkUnique, mayUseField } from '../secure/unreadable-fields.ts';
 import { isCursorVisible } from '../secure/visible-cursor.ts';
@@ -43,6 +44,7 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
       extensions,
       args: { where: t.arg({ type: registry.ref(filters.whereUnique(model)), required: true }) },
       resolve: (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        assertStorableValues(args);
         const unique = uniqueWhere(gen, model, args.where);
         checkUnique(gen, ctx, model, unique);
         return delegate(ctx).findFirst({
@@ -57,6 +59,7 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
       extensions,
       args: { ...listArgDefs(gen, t, model), distinct: t.arg({ type: [filters.scalarFieldEnum(model)], required: false }) },
       resolve: async (query: Query, _root: unknown, args: any, ctx: Context, info: GraphQLResolveInfo) => {
+        assertStorableValues(args);
         const list = listArgs(gen, ctx, model, args, true);
         // A cursor at a row the viewer may not read answers like one at a missing row: no rows.
         if (list.cursor && !(await isCursorVisible(ctx, model, readableOrThrow(gen, ctx, model), list.cursor as Record<string, unknown>))) return [];
@@ -76,6 +79,7 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
         before: t.arg.string(),
       },
       resolve: (_root: unknown, args: any, ctx: Context, info: any) => {
+        assertStorableValues(args);
         const orderBy = registry.toPrisma(args.orderBy, filters.orderBy(model)) as unknown[];
         checkOrderBy(gen, ctx, model, orderBy);
         return resolveConnection(gen, model, { ...args, where: where(args, ctx), read: readableOrThrow(gen, ctx, model), orderBy }, ctx, info);
@@ -85,15 +89,20 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
     [names.count(model.name)]: t.int({
       extensions,
       args: { where: whereArg(t) },
-      resolve: (_root: unknown, args: any, ctx: Context) => delegate(ctx).count({ where: where(args, ctx) }),
+      resolve: (_root: unknown, args: any, ctx: Context) => {
+        assertStorableValues(args);
+        return delegate(ctx).count({ where: where(args, ctx) });
+      },
     }),
 
     [names.aggregate(model.name)]: t.field({
       type: gen.refs.get(names.aggregateType(model.name)),
       extensions,
       args: { where: whereArg(t) },
-      resolve: (_root: unknown, args: any, ctx: Context) =>
-        delegate(ctx).aggregate({ where: where(args, ctx), ...aggregateSelection(model, readableFields(gen, ctx, model)) }),
+      resolve: (_root: unknown, args: any, ctx: Context) => {
+        assertStorableValues(args);
+        return delegate(ctx).aggregate({ where: where(args, ctx), ...aggregateSelection(model, readableFields(gen, ctx, model)) });
+      },
     }),
 
     [names.groupBy(model.name)]: t.field({
@@ -108,6 +117,7 @@ export function defineQueries(gen: Generator, model: DmmfModel): void {
         take: t.arg.int(),
       },
       resolve: (_root: unknown, args: any, ctx: Context) => {
+        assertStorableValues(args);
         if (args.by.length === 0) throw badInput('by must name at least one field', { argument: 'by' });
         checkFields(gen, ctx, model, args.by);
         checkHaving(gen, ctx, model, args.having);

@@ -3,6 +3,7 @@ import type { Context } from '../../base/context.ts';
 import { matchesRule } from '../../permissions/visibility.ts';
 import type { DmmfField, DmmfModel } from '../../base/datamodel.ts';
 import { delegateName, describe, idFields, relationFields, scalarFields } from '../../base/datamodel.ts';
+import { assertStorableValues } from '../secure/check-input-values.ts';
 import { nothing } from '../secure/secure-args.ts';
 import type { Generator } from '../generator.ts';
 import { listArgs } from '../generator.ts';
@@ -112,7 +113,10 @@ export function defineModelObject(gen: Generator, model: DmmfModel): void {
           ? t.relation(field.name, {
               description: describe(field.documentation),
               args: listArgDefs(gen, t, target),
-              query: (args: Record<string, unknown>, ctx: Context) => listArgs(gen, ctx, target, args, false),
+              query: (args: Record<string, unknown>, ctx: Context) => {
+                assertStorableValues(args, `${names.objectType(model.name)}.${field.name}`);
+                return listArgs(gen, ctx, target, args, false);
+              },
             })
           : toOneRelation(gen, t, field);
       }
