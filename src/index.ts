@@ -10,7 +10,7 @@ export type { AppTypes } from './hooks/app-types.ts';
 export type { AfterHookArgs, BeforeHookArgs, HookOperation, Hooks, ModelHooks } from './hooks/define-hooks.ts';
 export { fieldError } from './hooks/field-error.ts';
 export { AppError } from './base/errors.ts';
-export { assertStorableValues } from './schema/secure/check-input-values.ts';
+export { assertStorableValues } from './base/check-input-values.ts';
 export { defineResolvers } from './functions/define-resolvers.ts';
 export type { AppBuilder, ResolverKit, Resolvers } from './functions/define-resolvers.ts';
 export { defineTrigger } from './functions/define-trigger.ts';

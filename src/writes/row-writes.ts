@@ -13,7 +13,7 @@ import type { RowOps } from './row-ops.ts';
 import { requirePrecondition } from './precondition.ts';
 import { columnsOnly, guardFields, ownerFields, pick, split } from './write-data.ts';
 import { assertRequired } from './required-fields.ts';
-import { assertAtomicInRange } from '../schema/secure/check-atomic-range.ts';
+import { assertAtomicInRange } from './check-atomic-range.ts';
 import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
 
 type Row = Record<string, unknown>;

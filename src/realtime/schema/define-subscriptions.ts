@@ -7,7 +7,7 @@ import type { DmmfModel } from '../../base/datamodel.ts';
 import type { Generator } from '../../schema/generator.ts';
 import type { SchemaExtension } from '../../schema/schema-extension.ts';
 import { names } from '../../base/naming.ts';
-import { assertStorableValues } from '../../schema/secure/check-input-values.ts';
+import { assertStorableValues } from '../../base/check-input-values.ts';
 import { secureWhere } from '../../schema/secure/secure-args.ts';
 import type { ChangeKind } from '../../base/change-event.ts';
 import { decodeCursor } from '../change-cursor.ts';

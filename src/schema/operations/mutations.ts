@@ -13,7 +13,7 @@ import { needsTransaction, runWrite } from '../../writes/run-write.ts';
 import { keyWhere, plainUnique, type WriteSession } from '../../writes/write-session.ts';
 import { secureWhere } from '../secure/secure-args.ts';
 import { checkWriteArgs } from '../secure/check-write-args.ts';
-import { assertStorableValues } from '../secure/check-input-values.ts';
+import { assertStorableValues } from '../../base/check-input-values.ts';
 import { checkUnique, checkWhere } from '../secure/unreadable-fields.ts';
 import { uniqueWhere } from './queries.ts';
 

@@ -7,7 +7,7 @@ import type { Generator } from '../generator.ts';
 import { listArgs, nonNegative, pageSize } from '../generator.ts';
 import { names } from '../../base/naming.ts';
 import { omitUnselected, type Query } from '../omit-unselected.ts';
-import { assertStorableValues } from '../secure/check-input-values.ts';
+import { assertStorableValues } from '../../base/check-input-values.ts';
 import { readableOrThrow, secureWhere } from '../secure/secure-args.ts';
 import { checkFields, checkGroupByOrderBy, checkHaving, checkOrderBy, checkUnique, mayUseField } from '../secure/unreadable-fields.ts';
 import { isCursorVisible } from '../secure/visible-cursor.ts';

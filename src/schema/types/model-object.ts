@@ -3,7 +3,7 @@ import type { Context } from '../../base/context.ts';
 import { matchesRule } from '../../permissions/visibility.ts';
 import type { DmmfField, DmmfModel } from '../../base/datamodel.ts';
 import { delegateName, describe, idFields, relationFields, scalarFields } from '../../base/datamodel.ts';
-import { assertStorableValues } from '../secure/check-input-values.ts';
+import { assertStorableValues } from '../../base/check-input-values.ts';
 import { nothing } from '../secure/secure-args.ts';
 import type { Generator } from '../generator.ts';
 import { listArgs } from '../generator.ts';

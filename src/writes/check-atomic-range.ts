@@ -1,5 +1,5 @@
-import { badInput } from '../../base/errors.ts';
-import type { DmmfModel } from '../../base/datamodel.ts';
+import { badInput } from '../base/errors.ts';
+import type { DmmfModel } from '../base/datamodel.ts';
 
 type Row = Record<string, unknown>;
 

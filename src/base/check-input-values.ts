@@ -1,4 +1,4 @@
-import { badInput } from '../../base/errors.ts';
+import { badInput } from './errors.ts';
 
 const NUL = '\u0000';
 
