@@ -289,3 +289,22 @@ describe.each(providers)('a NUL character in a subscription over graphql-ws on %
     }
   });
 });
+
+describe.each(providers)('bad input to the auth operations on %s', (provider) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(provider, { rules: true });
+  });
+  afterAll(() => t?.close());
+
+  it.each([
+    ['signUp', 'mutation($v: String!) { signUp(email: $v, password: "correct horse battery") { message } }', 'email'],
+    ['signIn', 'mutation($v: String!) { signIn(email: $v, password: "correct horse battery") { token } }', 'email'],
+    ['signIn (password)', 'mutation($v: String!) { signIn(email: "alice@example.com", password: $v) { token } }', 'password'],
+    ['requestPasswordReset', 'mutation($v: String!) { requestPasswordReset(email: $v) }', 'email'],
+  ])('refuses a NUL in %s naming the argument, before any SQL', async (_name, query, argument) => {
+    const res = await t.gql(query, { v: `x${NUL}@example.com` });
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors?.[0].extensions.argument).toBe(argument);
+  });
+});

@@ -1,3 +1,4 @@
+import { assertStorableValues } from '../../base/check-input-values.ts';
 import type { Context } from '../../base/context.ts';
 import { confirmEmailChange, requestEmailChange } from '../flows/email-change-flows.ts';
 import { changePassword, signIn, signUp } from '../flows/password-flows.ts';
@@ -19,7 +20,11 @@ export function defineAuthMutations(builder: any, { model, authPayload, signUpPa
   builder.mutationFields((t: any) => {
     const str = (description?: string) => t.arg.string({ required: true, description });
     const field = (type: unknown, access: 'public' | 'authenticated', description: string, args: object, resolve: Resolve) =>
-      t.field({ type, description, args, extensions: { access }, resolve: (_root: unknown, a: any, ctx: Context) => resolve(a, ctx) });
+      t.field({ type, description, args, extensions: { access }, resolve: (_root: unknown, a: any, ctx: Context) => {
+        // An email or password holding a NUL would be refused by PostgreSQL only: refuse it on both, naming the argument.
+        assertStorableValues(a);
+        return resolve(a, ctx);
+      } });
     const fields: Record<string, unknown> = {
       signUp: field(
         signUpPayload,

@@ -1,4 +1,5 @@
 import type { Context } from '../../base/context.ts';
+import { assertStorableValues } from '../../base/check-input-values.ts';
 import type { Generator } from '../../schema/generator.ts';
 import type { SchemaExtension } from '../../schema/schema-extension.ts';
 import { graphqlScalar } from '../../schema/scalars.ts';
@@ -85,7 +86,7 @@ export function defineFileSchema(gen: Generator, storage: Storage | null | undef
       description: 'Stores a file sent in a GraphQL multipart request (type checked from its bytes, size limited, SHA-256 recorded).',
       extensions: mayCreate,
       args: { file: t.arg({ type: 'Upload', required: true }), public: t.arg.boolean({ defaultValue: false }), name: t.arg.string(), ...metadataArg(t) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) => uploadFile(fs, ctx, query, args),
+      resolve: (query: object, _root: unknown, args: any, ctx: Context) => (assertStorableValues(args), uploadFile(fs, ctx, query, args)),
     }),
     createUploadUrl: t.field({
       type: presigned,
@@ -99,14 +100,14 @@ export function defineFileSchema(gen: Generator, storage: Storage | null | undef
         checksum: t.arg.string({ description: 'SHA-256 of the bytes in hex; S3 then refuses any other body.' }),
         ...metadataArg(t),
       },
-      resolve: (_root: unknown, args: any, ctx: Context) => createUploadUrl(fs, ctx, {}, args),
+      resolve: (_root: unknown, args: any, ctx: Context) => (assertStorableValues(args), createUploadUrl(fs, ctx, {}, args)),
     }),
     completeUpload: t.prismaField({
       type: file.model.name,
       description: 'Verifies the bytes PUT to a presigned URL (size, type, checksum) and activates the file.',
       extensions: mayCreate,
       args: { id: t.arg({ type: idType, required: true }) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) => completeUpload(fs, ctx, query, args),
+      resolve: (query: object, _root: unknown, args: any, ctx: Context) => (assertStorableValues(args), completeUpload(fs, ctx, query, args)),
     }),
   }));
   defineVersionSchema(fs, { transform, presigned });

@@ -1,4 +1,5 @@
 import type { Context } from '../../base/context.ts';
+import { assertStorableValues } from '../../base/check-input-values.ts';
 import { graphqlScalar } from '../../schema/scalars.ts';
 import type { FileVersionRow } from '../file-versions.ts';
 import { contentUrl, isReadableFile } from './file-url.ts';
@@ -70,7 +71,7 @@ export function defineVersionSchema(fs: FileSchema, refs: { transform: unknown; 
       description: 'Gives a file new content from a GraphQL multipart upload; the content it had is kept as a version. Needs the update rule.',
       extensions: mayUpdate,
       args: { id: t.arg({ type: idType, required: true }), file: t.arg({ type: 'Upload', required: true }), name: t.arg.string({ description: '@default the uploaded file name' }) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) => replaceFile(fs, ctx, query, args),
+      resolve: (query: object, _root: unknown, args: any, ctx: Context) => (assertStorableValues(args), replaceFile(fs, ctx, query, args)),
     }),
     createReplaceUrl: t.field({
       type: presigned,
@@ -83,21 +84,21 @@ export function defineVersionSchema(fs: FileSchema, refs: { transform: unknown; 
         name: t.arg.string({ description: '@default the current name' }),
         checksum: t.arg.string({ description: 'SHA-256 of the bytes in hex; S3 then refuses any other body.' }),
       },
-      resolve: (_root: unknown, args: any, ctx: Context) => createReplaceUrl(fs, ctx, {}, args),
+      resolve: (_root: unknown, args: any, ctx: Context) => (assertStorableValues(args), createReplaceUrl(fs, ctx, {}, args)),
     }),
     completeReplace: t.prismaField({
       type: file.model.name,
       description: 'Verifies the bytes PUT for createReplaceUrl (size, type, checksum) and makes them the file\'s content; the content it had is kept as a version.',
       extensions: mayUpdate,
       args: { id: t.arg({ type: idType, required: true }) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) => completeReplace(fs, ctx, query, args),
+      resolve: (query: object, _root: unknown, args: any, ctx: Context) => (assertStorableValues(args), completeReplace(fs, ctx, query, args)),
     }),
     restoreFileVersion: t.prismaField({
       type: file.model.name,
       description: 'Makes an earlier version the current content again; the current content becomes the newest version. Needs the update rule.',
       extensions: mayUpdate,
       args: { id: t.arg({ type: idType, required: true }), version: t.arg.int({ required: true }) },
-      resolve: (query: object, _root: unknown, args: any, ctx: Context) => restoreFileVersion(fs, ctx, query, args),
+      resolve: (query: object, _root: unknown, args: any, ctx: Context) => (assertStorableValues(args), restoreFileVersion(fs, ctx, query, args)),
     }),
   }));
 }
