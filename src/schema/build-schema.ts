@@ -21,6 +21,8 @@ import { defineSubscriptions } from '../realtime/schema/define-subscriptions.ts'
 import type { Storage } from '../storage/create-storage.ts';
 import { defineFileSchema } from '../storage/schema/define-file-schema.ts';
 import { guardFileFields } from '../storage/schema/guard-file-fields.ts';
+import { createSync, type SyncOptions } from '../sync/create-sync.ts';
+import { defineSyncSchema } from '../sync/define-sync-schema.ts';
 
 export interface BuildSchemaOptions {
   datamodel: Datamodel;
@@ -39,6 +41,8 @@ export interface BuildSchemaOptions {
   extend?: (gen: Generator) => void;
   /** File storage for the upload fields' resolvers; without it (SDL printing, no S3) the fields are still defined. */
   storage?: Storage | null;
+  /** Conflict rules and retention of `/// @sync` models (see docs/offline.md). @default reject, 30 days */
+  sync?: SyncOptions;
 }
 
 /** Defines enums shared by every model, the schema's own enums, and each model's field enum. */
@@ -73,7 +77,7 @@ function assertDistinctOperations(datamodel: Datamodel): void {
  * Builds the whole CRUD API (DESIGN.md section 3) from a datamodel. Pure: no
  * I/O, the Prisma client arrives per request through the context.
  */
-export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth, authUserModel, hooks = noWriteHooks, extend, storage }: BuildSchemaOptions): GraphQLSchema {
+export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth, authUserModel, hooks = noWriteHooks, extend, storage, sync: syncOptions }: BuildSchemaOptions): GraphQLSchema {
   assertDistinctOperations(datamodel);
   const builder = createBuilder({ datamodel: { models: datamodel.models } });
   const enums = defineEnums(builder, datamodel);
@@ -89,6 +93,7 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth
   const filters = new ModelFilters(registry, scalarFilters, datamodel, new Map([...fieldEnums].map(([m, n]) => [m, enums.get(n) as string])));
   // A file model's storage-managed columns are never client-writable, whatever the rules say.
   const guarded = guardFileFields(policy, datamodel);
+  const sync = createSync(datamodel, syncOptions);
   const gen: Generator = {
     builder,
     datamodel,
@@ -98,7 +103,7 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth
     limits,
     policy: guarded,
     refs: new Map(enums),
-    hooks,
+    hooks: sync ? sync.hooks(hooks) : hooks,
   };
 
   builder.queryType({});
@@ -132,6 +137,7 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth
   defineSubscriptions(gen);
   defineAuthSchema(builder, datamodel, { auth, userModel: authUserModel });
   defineFileSchema(gen, storage);
+  if (sync) defineSyncSchema(gen, sync);
   extend?.(gen);
   return builder.toSchema({ sortSchema: false });
 }

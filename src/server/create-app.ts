@@ -19,6 +19,7 @@ import { createStorage, type Storage } from '../storage/create-storage.ts';
 import { type Backups, createBackups } from '../backup/create-backups.ts';
 import { enableMetrics, metrics } from '../metrics/metrics.ts';
 import { isTracing, startTracing } from '../metrics/tracing.ts';
+import { loadSyncRules } from '../sync/load-sync-rules.ts';
 
 /** A running Strata application: the API, its database, and how to stop it. */
 export interface App {
@@ -84,6 +85,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     await db.close();
     throw error;
   }
+  const syncRules = await loadSyncRules(config).catch(async (error) => {
+    await db.close();
+    throw error;
+  });
   const logic = await loadAppLogic(config, datamodel).catch(async (error) => {
     await db.close();
     throw error;
@@ -106,7 +111,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     services: () => ({ storage: storage ?? undefined }),
   });
   const schema = applyOperationRules(
-    buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, auth, hooks: functions.hooks, extend: (gen) => (functions.extend(gen), auth.writes.attach(gen, () => realtime)), storage }),
+    buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, auth, hooks: functions.hooks, extend: (gen) => (functions.extend(gen), auth.writes.attach(gen, () => realtime)), storage, sync: { rules: syncRules, retentionMs: config.sync.retentionSeconds * 1000 } }),
   );
   const realtime = await createRealtime({
     config: config.realtime,
