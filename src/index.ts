@@ -22,3 +22,5 @@ export type { HttpFunction, HttpFunctionContext } from './functions/define-http-
 export { signWebhook, verifyWebhook, webhook } from './functions/webhook.ts';
 export { defineSeed } from './cli/define-seed.ts';
 export type { Seed, SeedContext } from './cli/define-seed.ts';
+export { defineSync } from './sync/define-sync.ts';
+export type { ConflictContext, ConflictRule, ModelSync, SyncRules } from './sync/define-sync.ts';

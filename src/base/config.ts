@@ -6,6 +6,7 @@ import { type BackupConfig, type MonitoringConfig, readBackupConfig, readMonitor
 import { createReaders, type Env, type Mode } from './config/readers.ts';
 import { type RateLimitConfig, readRateLimitConfig } from './config/rate-limit-config.ts';
 import { type RealtimeConfig, readRealtimeConfig } from './config/realtime-config.ts';
+import { type SyncConfig, readSyncConfig } from './config/sync-config.ts';
 import { readStorageConfig, type StorageConfig } from './config/storage-config.ts';
 import { readTransportConfig, type TransportConfig } from './config/transport-config.ts';
 
@@ -90,6 +91,7 @@ export interface Config {
   transport: TransportConfig;
   backup: BackupConfig;
   monitoring: MonitoringConfig;
+  sync: SyncConfig;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     transport: readTransportConfig(readers),
     backup: readBackupConfig(readers),
     monitoring: readMonitoringConfig(readers),
+    sync: readSyncConfig(readers),
     ...overrides,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

@@ -23,6 +23,9 @@ import { createStorage, type Storage } from '../storage/create-storage.ts';
 import { type Backups, createBackups } from '../backup/create-backups.ts';
 import { enableMetrics, metrics } from '../metrics/metrics.ts';
 import { isTracing, startTracing } from '../metrics/tracing.ts';
+import { createSync } from '../sync/create-sync.ts';
+import { syncExtension } from '../sync/define-sync-schema.ts';
+import { loadSyncRules } from './load-sync-rules.ts';
 
 /** A running Strata application: the API, its database, and how to stop it. */
 export interface App {
@@ -111,6 +114,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     const storage = step.createStorage({ config: config.storage, mode: config.mode, datamodel, prisma: db.prisma, log, now: options.storageClock });
     resources.add(storage, () => storage?.close());
     const logic = await step.loadAppLogic(config, datamodel);
+    const sync = createSync(datamodel, { rules: await loadSyncRules(config), retentionMs: config.sync.retentionSeconds * 1000 });
     const auth = step.createAuth({ config, prisma: db.prisma, datamodel, log, ...options.auth });
     resources.add(auth, () => auth.close());
     const realtime = await step.createRealtime({
@@ -136,10 +140,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       subscriptionsExtension,
       authSchemaExtension({ auth, userModel: config.auth.userModel, changes: realtime }),
       fileSchemaExtension(storage),
+      ...(sync ? [syncExtension(sync)] : []),
       functions.extension,
     ];
     const policy = options.policy ?? (await step.loadPolicy(config, datamodel, extensions));
-    const schema = applyOperationRules(step.buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, hooks: functions.hooks, extensions }));
+    const schema = applyOperationRules(step.buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, hooks: sync ? sync.hooks(functions.hooks) : functions.hooks, extensions }));
     const yoga = step.createStrataYoga({ config, schema, prisma: db.prisma, log, auth, realtime, functions, storage });
     const backups = await step.createBackups(config, db.prisma, log);
     resources.add(backups, () => backups.close());

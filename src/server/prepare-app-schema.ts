@@ -3,6 +3,7 @@ import { type Config, providerOf } from '../base/config.ts';
 import { type PreparedSchema, prepareSchema } from '../engine/prepare-schema.ts';
 import { functionSchemaFragment } from '../functions/internal-tables.ts';
 import { fileVersionSchemaFragment } from '../storage/file-versions-table.ts';
+import { syncSchemaFragment } from '../sync/sync-table.ts';
 
 /**
  * The user's schema with Strata's own tables: the auth tables when
@@ -10,7 +11,7 @@ import { fileVersionSchemaFragment } from '../storage/file-versions-table.ts';
  * the file version table when there is a file model.
  */
 export function prepareAppSchema(source: string, provider?: 'sqlite' | 'postgresql', authUserModel = 'User'): PreparedSchema {
-  return prepareSchema(source, provider, [authSchemaFragment(authUserModel), functionSchemaFragment, fileVersionSchemaFragment]);
+  return prepareSchema(source, provider, [authSchemaFragment(authUserModel), functionSchemaFragment, fileVersionSchemaFragment, syncSchemaFragment]);
 }
 
 /**
