@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeEvent } from '../base/change-event.ts';
-import { jsonRow } from './json-row.ts';
+import { jsonRow } from '../base/json.ts';
 
 /** The operations a trigger listens to. */
 export type TriggerOn = 'create' | 'update' | 'delete';

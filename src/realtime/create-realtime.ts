@@ -6,7 +6,7 @@ import { createLocalBroker } from './broker.ts';
 import type { ChangeEvent, ChangeSink } from '../base/change-event.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { type ChangeHub, createChangeHub } from './change-hub.ts';
-import type { DecimalFactory } from './event-codec.ts';
+import type { DecimalFactory } from '../base/json.ts';
 import { createRedisBroker } from './redis-broker.ts';
 
 /** An extra row filter of a viewer for a model, on top of the read rules: `{}` all rows, null none (a test seam). */

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Broker, LOCAL_TAG, newSpace, newTag, type NumberedBatch } from './broker.ts';
 import type { ChangeEvent } from '../base/change-event.ts';
-import { type DecimalFactory, decodeValue, encodeValue } from './event-codec.ts';
+import { type DecimalFactory, decodeValue, encodeValue } from '../base/json.ts';
 
 export interface RedisBrokerOptions {
   url: string;

@@ -1,6 +1,6 @@
 import { Decimal } from '@prisma/client/runtime/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeValue, encodeValue } from '../../src/realtime/event-codec.ts';
+import { decodeValue, encodeValue } from '../../src/base/json.ts';
 import { type MatchField, matchRow } from '../../src/permissions/match-row.ts';
 import { ReplayBuffer } from '../../src/realtime/replay-buffer.ts';
 import { SubscriberQueue } from '../../src/realtime/subscriber-queue.ts';

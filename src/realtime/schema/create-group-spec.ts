@@ -2,7 +2,7 @@ import type { PrismaLike } from '../../base/context.ts';
 import { type Where, and } from '../../permissions/policy.ts';
 import { type DmmfModel, delegateName, idFields } from '../../base/datamodel.ts';
 import type { GroupSpec } from '../group-spec.ts';
-import { encodeValue } from '../event-codec.ts';
+import { encodeValue } from '../../base/json.ts';
 import { matchRow } from '../../permissions/match-row.ts';
 import { createRemovedNode } from './removed-node.ts';
 

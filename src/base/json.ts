@@ -1,4 +1,4 @@
-import { isDecimal } from '../base/decimal.ts';
+import { isDecimal } from './decimal.ts';
 
 /**
  * A row as JSON, the way the GraphQL API shows it: BigInt and Decimal as
