@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { type BenchOptions, parseBenchArgs, usage } from './lib/args.ts';
 import { type Cluster, startCluster } from './lib/cluster.ts';
+import { BENCH_VIEWER_ID, createBenchSession } from './lib/bench-session.ts';
 import { dbCounters, openMonitor, postmasterPid, prepareDatabase } from './lib/database.ts';
 import { runDatabaseCeiling } from './lib/ceiling.ts';
 import { machineCpu, runAutocannon, runWrk, type LoadResult } from './lib/load.ts';
@@ -68,7 +69,7 @@ async function onPeer<T>(ctx: Context, index: number, what: string, fn: (peer: P
 /** One measured (or warm-up) wrk run of a peer with the counters around it. */
 async function measure(ctx: Context, peer: Peer, file: string, connections: number, seconds: number, prefix: string): Promise<Omit<RunSample, 'round'>> {
   const before = { server: processCpuSeconds(peer.pid) ?? 0, pg: postgresCpuSeconds(ctx.pmPid), machine: machineCpu(), db: await dbCounters(ctx.monitor, ctx.cluster.statStatements) };
-  const load = await runWrk(ctx.tools.wrk, path.join(benchDir, 'load/wrk-requests.lua'), peer.url, file, connections, seconds, prefix);
+  const load = await runWrk(ctx.tools.wrk, path.join(benchDir, 'load/wrk-requests.lua'), peer.url, file, connections, seconds, prefix, peer.authorization);
   if (peer.exited()) throw new Error(`${peer.name} ended (${peer.exited()}) during the run`);
   // Statements still in flight when wrk stops land in pg_stat_statements a moment later.
   await sleep(100);
@@ -99,7 +100,7 @@ async function runWorkload(ctx: Context, id: string, title: string): Promise<Wor
         const what = `${id} at ${connections} connections, round ${round}`;
         const sample = await onPeer(ctx, index, what, async (peer) => {
           if (options.warmup > 0 && (round === 1 || options.warmupEveryRound || peer.spawnedAt > started)) {
-            await runWrk(ctx.tools.wrk, path.join(benchDir, 'load/wrk-requests.lua'), peer.url, files[peer.name], connections, options.warmup, `${prefix}w`);
+            await runWrk(ctx.tools.wrk, path.join(benchDir, 'load/wrk-requests.lua'), peer.url, files[peer.name], connections, options.warmup, `${prefix}w`, peer.authorization);
           }
           return { round, ...(await measure(ctx, peer, files[peer.name], connections, options.duration, prefix)) };
         });
@@ -121,7 +122,7 @@ async function runWorkload(ctx: Context, id: string, title: string): Promise<Wor
     const point: WorkloadResult['latency'][number] = { fraction, rate, peers: {} };
     for (const [index, { name }] of ctx.peers.entries()) {
       const r: LoadResult = await onPeer(ctx, index, `${id} at ${Math.round(fraction * 100)}% rate`, async (peer) => {
-        const run = await runAutocannon(ctx.tools.node24, benchDir, peer.url, files[peer.name], options.latencyConnections, rate, options.duration, `p${index}${nonce}l${fraction}`);
+        const run = await runAutocannon(ctx.tools.node24, benchDir, peer.url, files[peer.name], options.latencyConnections, rate, options.duration, `p${index}${nonce}l${fraction}`, peer.authorization);
         if (peer.exited()) throw new Error(`${peer.name} ended (${peer.exited()}) during the run`);
         return run;
       });
@@ -144,6 +145,10 @@ function estimateSeconds(o: BenchOptions): number {
 
 async function main(): Promise<number> {
   const scenario = process.argv.indexOf('--scenario');
+  if (scenario !== -1 && process.argv[scenario + 1] === 'pipeline') {
+    const { runPipeline } = await import('./pipeline.ts');
+    return runPipeline(process.argv.slice(2).filter((_, i) => i !== scenario - 2 && i !== scenario - 1));
+  }
   if (scenario !== -1 && process.argv[scenario + 1] === 'load') {
     const { runLoadScenario } = await import('./load-scenario.ts');
     return runLoadScenario(process.argv.slice(2).filter((_, i, all) => i !== scenario - 2 && i !== scenario - 1));
@@ -182,19 +187,22 @@ async function main(): Promise<number> {
     const db = await prepareDatabase(cluster, root, options.scale);
     const monitor = await openMonitor(cluster);
     cleanups.push(() => monitor.end());
+    // The rules variant's signed-in user: one session for the whole run.
+    const authorization = options.peers.includes('strata-rules') ? await createBenchSession(db.url) : undefined;
     const peerEnv: PeerEnv = { root, benchDir, workDir, databaseUrl: db.url, pool: options.pool, node24: tools.node24, cpuProf: false, strataEnv: options.strataEnv };
     const peers: Peer[] = [];
     let strataNode = options.strataNode;
     const startPeer = async (name: PeerName): Promise<Peer> => {
       const env = { ...peerEnv, cpuProf: options.cpuProf.includes(name) };
       const peer =
-        name === 'strata' || name === 'strata-b'
-          ? await startStrata({ ...env, strataEnv: name === 'strata' ? options.strataEnv : options.strataBEnv }, strataNode, name)
+        name === 'strata' || name === 'strata-b' || name === 'strata-rules'
+          ? await startStrata({ ...env, strataEnv: name === 'strata-b' ? options.strataBEnv : options.strataEnv, appDir: name === 'strata-rules' ? 'app-rules' : 'app' }, strataNode, name)
           : name === 'postgraphile'
             ? await startPostGraphile(env)
             : await startRaw(env);
       // Later starts go straight to the Node Strata ended up on.
       if (peer.nodeNote) strataNode = 'system';
+      if (name === 'strata-rules') peer.authorization = authorization;
       log(`${name} ready at ${peer.url} on Node ${peer.node.version} (pid ${peer.pid})`);
       return peer;
     };
@@ -204,8 +212,9 @@ async function main(): Promise<number> {
     for (const name of options.peers) peers.push(await startPeer(name));
     const strataNote = peers.find((p) => p.name === 'strata')?.nodeNote;
     const ctx: Context = { options, tools, cluster, monitor, pmPid: await postmasterPid(cluster), peers, restart: startPeer, notes: [], restarts: 0 };
-    const verified = await verifyPeers(Object.fromEntries(peers.map((p) => [p.name, p.url])), options.scale, options.seed, options.verifySamples);
-    log(`verified: ${verified.samples} calls of ${verified.operations.join(' ')} gave the same JSON on ${peers.map((p) => p.name).join(', ')}`);
+    const verified = await verifyPeers(Object.fromEntries(peers.map((p) => [p.name, { url: p.url, authorization: p.authorization }])), options.scale, options.seed, options.verifySamples, BENCH_VIEWER_ID);
+    log(`verified: ${verified.samples} calls of ${verified.operations.join(' ')} gave the same JSON on ${peers.filter((p) => p.name !== 'strata-rules').map((p) => p.name).join(', ')}`);
+    if (verified.rules) log(`verified strata-rules: ${verified.rules.calls} calls kept its rules (${verified.rules.hiddenRows} point lookups hidden, ${verified.rules.hiddenEmails} emails hidden)`);
     if (options.hold > 0) {
       log(`holding for ${options.hold}s: ${peers.map((p) => `${p.name} ${p.url}`).join(', ')}; database ${db.url}`);
       await sleep(options.hold * 1000);
@@ -236,6 +245,9 @@ async function main(): Promise<number> {
         ...(strataNote ? [`Strata ${strataNote}, so it ran on Node ${peers.find((p) => p.name === 'strata')!.node.version}; the other peers ran on Node 24.`] : []),
         'Bench-only indexes on Comment(postId), Comment(authorId), Post(createdAt), User(invitedById): Prisma creates none for foreign keys on PostgreSQL.',
         ...(Object.keys(options.strataEnv).length ? [`Strata ran with ${Object.entries(options.strataEnv).map(([k, v]) => `${k}=${v}`).join(' ')}.`] : []),
+        ...(options.peers.includes('strata-rules')
+          ? [`Strata with rules: bench/app-rules/rules.ts (posts published or your own, comments of those posts, email on your own row only), asked by user ${BENCH_VIEWER_ID} with a bearer token; PostGraphile and raw have no rules. Its answers differ from the peers' by design, so it was checked against its rules instead (${verified.rules?.calls ?? 0} calls).`]
+          : []),
         ...(options.peers.includes('strata-b') ? [`Strata B: a second Strata, with ${Object.entries(options.strataBEnv).map(([k, v]) => `${k}=${v}`).join(' ') || 'the same settings (an A/A run: its spread is the noise)'}.`] : []),
         ...ctx.notes,
       ],

@@ -39,6 +39,8 @@ export interface BenchOptions {
   hold: number;
   /** Extra environment variables for Strata (`--strata-env KEY=VALUE`, repeatable). */
   strataEnv: Record<string, string>;
+  /** Whether Strata runs without rules (`off`, peer `strata`), with them (`on`, peer `strata-rules`), or both side by side. */
+  rules: 'on' | 'off' | 'both';
   /** Extra environment variables for the peer `strata-b`. */
   strataBEnv: Record<string, string>;
 }
@@ -55,6 +57,9 @@ export const usage = `Usage: npm run bench -- [options]
   --latency-connections <n>  connections for the fixed-rate runs (default 64)
   --ops Q1,Q2,...,MIX      workloads (default all: Q1-Q7, M1-M3, MIX)
   --peers strata,postgraphile,raw   (default all three; add strata-b for an A/B run, see --strata-b-env)
+  --rules off|on|both      Strata without rules (bench/app/rules.ts: full access, anonymous), with row and field
+                           rules asked by a signed-in user (bench/app-rules/rules.ts, peer strata-rules), or both
+                           side by side (default both; PostGraphile and raw have no rules either way)
   --no-pgbench             skip pgbench (the database ceiling)
   --pool <n>               database pool size of every peer (default 10)
   --seed <n>               seed of the random ids (default 20240601)
@@ -69,6 +74,8 @@ export const usage = `Usage: npm run bench -- [options]
   --scenario load          instead: N signed-in clients doing a read/write mix with the example app's rules,
                            on PostgreSQL + Redis (bench/load-scenario.ts; options --clients 200 --duration 30
                            --writes 0.2 --users 20 --scale S --pool 10 --strata-env KEY=VALUE)
+  --scenario pipeline      instead: requests/s of the GraphQL pipeline alone, in process: bare yoga, Strata's yoga,
+                           Strata without graphql-shield (bench/pipeline.ts; options --duration 3 --rounds 3 --concurrency 16)
 `;
 
 const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -98,6 +105,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       hold: { type: 'string', default: '0' },
       'strata-env': { type: 'string', multiple: true, default: [] },
       'strata-b-env': { type: 'string', multiple: true, default: [] },
+      rules: { type: 'string', default: 'both' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -114,7 +122,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   const known = workloads().map((w) => w.id);
   const ops = values.ops ? list(values.ops).map((s) => s.toUpperCase()) : known;
   for (const op of ops) if (!known.includes(op)) problems.push(`--ops: unknown workload "${op}" (known: ${known.join(', ')})`);
-  const peers = list(values.peers ?? '') as PeerName[];
+  const rules = values.rules as BenchOptions['rules'];
+  if (!['on', 'off', 'both'].includes(rules)) problems.push(`--rules must be on, off or both, got "${values.rules}"`);
+  // The rules variant stands next to (both) or instead of (on) the full-access Strata.
+  let peers = list(values.peers ?? '') as PeerName[];
+  if (rules !== 'off' && !peers.includes('strata-rules')) {
+    const at = peers.indexOf('strata');
+    if (at === -1) peers.unshift('strata-rules');
+    else peers.splice(at + 1, 0, 'strata-rules');
+  }
+  if (rules === 'on') peers = peers.filter((p) => p !== 'strata');
   for (const peer of peers) if (!peerNames.includes(peer)) problems.push(`--peers: unknown peer "${peer}" (known: ${peerNames.join(', ')})`);
   const cpuProf = list(values['cpu-prof'] ?? '') as PeerName[];
   for (const peer of cpuProf) if (!peers.includes(peer)) problems.push(`--cpu-prof: "${peer}" is not among --peers`);
@@ -153,6 +170,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     hold: num('hold', values.hold!, 0, 86_400),
     strataEnv,
     strataBEnv,
+    rules,
   };
   if (peers.length === 0) problems.push('--peers must name at least one peer');
   if (problems.length) throw new Error(problems.join('\n'));

@@ -18,10 +18,10 @@ export interface LoadResult {
 }
 
 /** Closed-loop throughput with wrk: `connections` connections, each sending its next request as soon as the last answered. */
-export async function runWrk(wrk: string, luaScript: string, url: string, file: string, connections: number, seconds: number, uniquePrefix: string): Promise<LoadResult> {
+export async function runWrk(wrk: string, luaScript: string, url: string, file: string, connections: number, seconds: number, uniquePrefix: string, authorization?: string): Promise<LoadResult> {
   const { stdout } = await run(
     wrk,
-    ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', luaScript, url, '--', file, uniquePrefix],
+    ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', luaScript, url, '--', file, uniquePrefix, ...(authorization ? [authorization] : [])],
     { timeout: (seconds + 60) * 1000, maxBuffer: 16 * 1024 * 1024 },
   );
   const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON '));
@@ -40,9 +40,9 @@ export async function runWrk(wrk: string, luaScript: string, url: string, file: 
 }
 
 /** Latency at a fixed request rate with autocannon (run on the bench's Node, in its own process). */
-export async function runAutocannon(node: string, benchDir: string, url: string, file: string, connections: number, rate: number, seconds: number, uniquePrefix: string): Promise<LoadResult> {
+export async function runAutocannon(node: string, benchDir: string, url: string, file: string, connections: number, rate: number, seconds: number, uniquePrefix: string, authorization?: string): Promise<LoadResult> {
   const script = path.join(benchDir, 'load/autocannon-run.mjs');
-  const { stdout } = await run(node, [script, url, file, String(connections), String(Math.max(1, Math.round(rate))), String(seconds), uniquePrefix], {
+  const { stdout } = await run(node, [script, url, file, String(connections), String(Math.max(1, Math.round(rate))), String(seconds), uniquePrefix, ...(authorization ? [authorization] : [])], {
     cwd: benchDir,
     timeout: (seconds + 60) * 1000,
     maxBuffer: 16 * 1024 * 1024,

@@ -7,11 +7,31 @@
  * the lower-cased operation id (`/q1`...).
  */
 import { POSTS_EPOCH, type Scale } from './dataset.ts';
+import { randomBytes } from 'node:crypto';
 import { randInt } from './util.ts';
 
-/** `strata-b`: a second Strata with other settings (`--strata-b-env`), for A/B runs of a change. */
-export type PeerName = 'strata' | 'strata-b' | 'postgraphile' | 'raw';
-export const peerNames: PeerName[] = ['strata', 'strata-b', 'postgraphile', 'raw'];
+/**
+ * `strata-b`: a second Strata with other settings (`--strata-b-env`), for A/B runs of a change.
+ * `strata-rules`: Strata with row and field rules (bench/app-rules/rules.ts), asked by a signed-in user.
+ */
+export type PeerName = 'strata' | 'strata-rules' | 'strata-b' | 'postgraphile' | 'raw';
+export const peerNames: PeerName[] = ['strata', 'strata-rules', 'strata-b', 'postgraphile', 'raw'];
+
+/** Whether a peer is a Strata server (same documents, same API). */
+export const isStrata = (peer: PeerName) => peer === 'strata' || peer === 'strata-b' || peer === 'strata-rules';
+
+/**
+ * The signed-in user of the rules variant: a seeded USER (not an admin, whom
+ * rules do not restrict; user 1 owns posts 1, 1 + users, 1 + 2 users, ...).
+ */
+export const BENCH_VIEWER_ID = 1;
+
+/**
+ * Strata's admin secret for this run (`STRATA_ADMIN_SECRET` of the Strata
+ * peers): creating an account sets `email`, which only admins may write
+ * (docs/auth.md, auth-managed fields), so M2 carries it on Strata.
+ */
+export const BENCH_ADMIN_SECRET = randomBytes(24).toString('hex');
 
 /** Replaced by a unique token per request by the load generators (emails and slugs must be unique). */
 export const UNIQUE = '__U__';
@@ -33,6 +53,13 @@ export interface Operation {
     /** Field of the mutation payload holding the row (PostGraphile wraps rows in payloads). */
     unwrap?: string;
   };
+  /**
+   * The variables the rules variant (`strata-rules`) sends instead, where a
+   * signed-in user would write other rows: its own post (M1), a post it may read (M3).
+   */
+  rulesVars?: (vars: Vars) => Vars;
+  /** Strata accepts it only from an admin: its requests to Strata carry the admin secret. */
+  strataAdmin?: boolean;
   /** Paths whose values differ between peers by design (generated ids, unique tokens); compared as present only. */
   volatile?: string[];
 }
@@ -126,6 +153,7 @@ export const operations: Operation[] = [
       vars: (v, now) => ({ ...v, now }),
       unwrap: 'post',
     },
+    rulesVars: (v) => ({ ...v, authorId: BENCH_VIEWER_ID }),
     volatile: ['id', 'slug'],
   },
   {
@@ -149,6 +177,7 @@ export const operations: Operation[] = [
       },
       unwrap: 'result',
     },
+    strataAdmin: true,
     volatile: ['id', 'email', 'posts.*.id', 'posts.*.slug'],
   },
   {
@@ -162,6 +191,8 @@ export const operations: Operation[] = [
       vars: (v, now) => ({ ...v, now }),
       unwrap: 'post',
     },
+    // A published post (p % 3 = 1, see dataset.ts) next to the one drawn: the viewer may read it back.
+    rulesVars: (v) => ({ ...v, id: (v.id as number) - (((v.id as number) - 1) % 3) }),
     volatile: ['title'],
   },
 ];
@@ -185,16 +216,22 @@ export function pickMixOperation(rng: () => number): Operation {
   return operations[operations.length - 1];
 }
 
-/** One HTTP request of a peer: path and JSON body. */
+/** One HTTP request of a peer: path, JSON body, and one extra header if any. */
 export interface PeerRequest {
   path: string;
   body: string;
+  /** `[name, value]` sent besides Content-Type (and the peer's Authorization). */
+  header?: [string, string];
 }
 
 /** The request `peer` receives for `op` with `vars`. */
 export function peerRequest(peer: PeerName, op: Operation, vars: Vars, now: string): PeerRequest {
   if (peer === 'raw') return { path: `/${op.id.toLowerCase()}`, body: JSON.stringify(vars) };
-  if (peer === 'strata' || peer === 'strata-b') return { path: '/graphql', body: JSON.stringify({ query: op.strata, variables: vars }) };
+  if (isStrata(peer)) {
+    const variables = peer === 'strata-rules' && op.rulesVars ? op.rulesVars(vars) : vars;
+    const header: [string, string] | undefined = op.strataAdmin ? ['x-strata-admin-secret', BENCH_ADMIN_SECRET] : undefined;
+    return { path: '/graphql', body: JSON.stringify({ query: op.strata, variables }), ...(header ? { header } : {}) };
+  }
   const pgVars = op.postgraphile.vars ? op.postgraphile.vars(vars, now) : vars;
   return { path: '/graphql', body: JSON.stringify({ query: op.postgraphile.query, variables: pgVars }) };
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { PeerName } from './operations.ts';
+import { BENCH_ADMIN_SECRET, type PeerName } from './operations.ts';
 import { freePort } from '../../test/support/free-port.ts';
 import { log, sleep } from './util.ts';
 
@@ -15,6 +15,8 @@ export interface Peer {
   nodeNote?: string;
   /** When its process was spawned (Date.now()). */
   spawnedAt: number;
+  /** `Authorization` header every request carries (the signed-in user of the rules variant). */
+  authorization?: string;
   /** How the process ended ("exit code 1", "signal SIGKILL"), or null while it runs. */
   exited(): string | null;
   stop(): Promise<void>;
@@ -30,6 +32,8 @@ export interface PeerEnv {
   cpuProf: boolean;
   /** Extra environment for Strata (`--strata-env`), e.g. another STRATA_CACHE_DIR for an A/B run. */
   strataEnv?: Record<string, string>;
+  /** Strata's app directory under bench/. @default 'app' (full access); 'app-rules' for the rules variant */
+  appDir?: string;
 }
 
 const READY_TIMEOUT_MS = 180_000; // Strata's first start generates its Prisma client
@@ -112,8 +116,9 @@ function strataEnv(env: PeerEnv): Record<string, string> {
     LOG_LEVEL: 'silent',
     STRATA_GRAPHIQL: 'false',
     STRATA_ENV: 'production',
-    // Full access (bench/app/rules.ts): every peer must be able to read and write every row.
-    STRATA_APP_DIR: path.join(env.benchDir, 'app'),
+    // Full access (bench/app/rules.ts): every peer must be able to read and write every row;
+    // the rules variant (bench/app-rules/rules.ts) is verified on its own (verify.ts).
+    STRATA_APP_DIR: path.join(env.benchDir, env.appDir ?? 'app'),
     // The bench's own generated client, apart from the developer's .strata/.
     STRATA_CACHE_DIR: path.join(env.workDir, 'strata-cache'),
     // Production refuses a file model without S3; no operation here touches files, so a store that is
@@ -123,6 +128,8 @@ function strataEnv(env: PeerEnv): Record<string, string> {
     STRATA_STORAGE_SWEEP_INTERVAL_SECONDS: '0',
     // The load generator is one client address sending thousands of requests a second: per-address limits would refuse it.
     STRATA_RATE_LIMIT: 'false',
+    // M2 creates accounts, which takes an admin (operations.ts).
+    STRATA_ADMIN_SECRET: BENCH_ADMIN_SECRET,
     ...env.strataEnv,
   };
 }
@@ -132,7 +139,7 @@ function strataEnv(env: PeerEnv): Record<string, string> {
  * same binary as the other peers) is tried first; when Strata cannot start on
  * it, this process's Node runs it instead and the reason is recorded.
  */
-export async function startStrata(env: PeerEnv, choice: 'auto' | 'bench' | 'system', name: 'strata' | 'strata-b' = 'strata'): Promise<Peer> {
+export async function startStrata(env: PeerEnv, choice: 'auto' | 'bench' | 'system', name: 'strata' | 'strata-b' | 'strata-rules' = 'strata'): Promise<Peer> {
   const args = [path.join(env.root, 'bin/strata.js'), 'start'];
   if (choice !== 'system') {
     try {

@@ -1,7 +1,7 @@
 import type { PeerName } from './operations.ts';
 import type { BenchResults, PeerSummary } from './summary.ts';
 
-const label: Record<PeerName, string> = { strata: 'Strata', 'strata-b': 'Strata B', postgraphile: 'PostGraphile', raw: 'raw' };
+const label: Record<PeerName, string> = { strata: 'Strata', 'strata-rules': 'Strata+rules', 'strata-b': 'Strata B', postgraphile: 'PostGraphile', raw: 'raw' };
 
 const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits));
 const ratio = (a?: PeerSummary, b?: PeerSummary) => (a && b && b.rps > 0 ? (a.rps / b.rps).toFixed(2) : '–');
@@ -26,7 +26,7 @@ export function renderMarkdown(results: BenchResults, peers: PeerName[]): string
   out.push(`- Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   out.push(
     `- Dataset ${results.dataset.scale}: ${Object.entries(results.dataset.rows).map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`).join(', ')} ` +
-      `(seeded in ${results.dataset.seedSeconds.toFixed(1)} s). Verified: ${results.verified.samples} calls per operation gave the same normalised JSON on every peer.`,
+      `(seeded in ${results.dataset.seedSeconds.toFixed(1)} s). Verified: ${results.verified.samples} calls per operation gave the same normalised JSON on every peer${results.verified.rules ? ' (Strata+rules: checked against its rules)' : ''}.`,
   );
   out.push(
     `- Runs: ${o.rounds} interleaved rounds per workload and connection count, ${o.warmup} s warm-up ${o.warmupEveryRound ? 'before every round' : 'before each peer\'s first round'}, ` +
@@ -49,7 +49,7 @@ export function renderMarkdown(results: BenchResults, peers: PeerName[]): string
   const connections = workloadIds.length ? Object.keys(results.workloads[workloadIds[0]].throughput) : [];
   // Ratios: Strata (and Strata B, in an A/B run) over PostGraphile and raw, and B over A.
   const ratios: [PeerName, PeerName][] = [];
-  for (const a of ['strata', 'strata-b'] as PeerName[]) for (const b of ['postgraphile', 'raw'] as PeerName[]) if (peers.includes(a) && peers.includes(b)) ratios.push([a, b]);
+  for (const a of ['strata', 'strata-rules', 'strata-b'] as PeerName[]) for (const b of ['postgraphile', 'raw'] as PeerName[]) if (peers.includes(a) && peers.includes(b)) ratios.push([a, b]);
   if (peers.includes('strata') && peers.includes('strata-b')) ratios.push(['strata-b', 'strata']);
   for (const conns of connections) {
     out.push(`Throughput, wrk closed loop, ${conns} connections:`, '');

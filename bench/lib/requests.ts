@@ -42,7 +42,7 @@ export function workloadCalls(workload: string, scale: Scale, seed: number, coun
 
 /**
  * Writes one request file per peer for a workload: one `path<TAB>body` line
- * per request, the same calls in the same order for every peer. Returns the
+ * per request (`<TAB>name: value` after it for an extra header), the same calls in the same order for every peer. Returns the
  * file of each peer.
  */
 export function writeRequestFiles(dir: string, workload: string, peers: PeerName[], scale: Scale, seed: number): Record<string, string> {
@@ -54,7 +54,7 @@ export function writeRequestFiles(dir: string, workload: string, peers: PeerName
     const file = path.join(dir, `${peer}-${workload}.tsv`);
     const lines = calls.map(({ op, vars }) => {
       const request = peerRequest(peer, op, vars, now);
-      return `${request.path}\t${request.body}`;
+      return `${request.path}\t${request.body}${request.header ? `\t${request.header[0]}: ${request.header[1]}` : ''}`;
     });
     writeFileSync(file, lines.join('\n') + '\n');
     files[peer] = file;

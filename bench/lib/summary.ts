@@ -96,7 +96,7 @@ export interface BenchResults {
   notes: string[];
   options: Record<string, unknown>;
   dataset: { scale: string; rows: Record<string, number>; seedSeconds: number };
-  verified: { samples: number; operations: string[] };
+  verified: { samples: number; operations: string[]; rules?: { calls: number; hiddenRows: number; hiddenEmails: number } };
   pgbench: PgbenchSummary[];
   workloads: Record<string, WorkloadResult>;
   durationSeconds: number;

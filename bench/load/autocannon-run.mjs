@@ -1,13 +1,15 @@
 // Fixed-rate latency run with autocannon: the same request file as wrk
 // (`path<TAB>body` lines, __U__ made unique per request). Prints one JSON line.
-// Usage: node autocannon-run.mjs <base-url> <file> <connections> <rate/s> <seconds> <unique-prefix>
+// Usage: node autocannon-run.mjs <base-url> <file> <connections> <rate/s> <seconds> <unique-prefix> [<Authorization header>]
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-const [base, file, connections, rate, seconds, prefix] = process.argv.slice(2);
+const [base, file, connections, rate, seconds, prefix, authorization] = process.argv.slice(2);
+const headers = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
 const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
-  const tab = line.indexOf('\t');
-  return { path: line.slice(0, tab), body: line.slice(tab + 1) };
+  const [path, body, extra] = line.split('\t');
+  const colon = extra ? extra.indexOf(': ') : -1;
+  return { path, body, headers: colon > 0 ? { ...headers, [extra.slice(0, colon)]: extra.slice(colon + 2) } : headers };
 });
 let next = 0;
 let counter = 0;
@@ -25,7 +27,7 @@ const result = await autocannon({
         const line = lines[next];
         next = (next + 1) % lines.length;
         const body = line.body.includes('__U__') ? line.body.replaceAll('__U__', `${prefix}a${++counter}`) : line.body;
-        return { ...req, method: 'POST', path: line.path, headers: { 'content-type': 'application/json' }, body };
+        return { ...req, method: 'POST', path: line.path, headers: line.headers, body };
       },
       onResponse(status, body) {
         if (status === 200 && body.includes('"errors"')) {

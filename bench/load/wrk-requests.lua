@@ -1,9 +1,9 @@
--- wrk script: cycles through a file of `path<TAB>body` lines (one request
+-- wrk script: cycles through a file of `path<TAB>body[<TAB>name: value]` lines (one request
 -- each, generated with a fixed seed), POSTing each as JSON. Bodies holding
 -- __U__ get a unique token per request (mutations insert unique emails/slugs).
 -- Counts GraphQL errors (HTTP 200 with "errors") besides wrk's own non-2xx
 -- count, and prints a JSON summary line at the end.
--- Usage: wrk ... -s wrk-requests.lua URL -- <file> <unique-prefix>
+-- Usage: wrk ... -s wrk-requests.lua URL -- <file> <unique-prefix> [<Authorization header>]
 
 local threads = {}
 local headers = { ["Content-Type"] = "application/json" }
@@ -16,17 +16,29 @@ end
 function init(args)
   local file = args[1]
   prefix = args[2] or "u"
+  if args[3] then headers["Authorization"] = args[3] end
   requests, dynamic, n, counter, gql_errors, first_error = {}, {}, 0, 0, 0, ""
   for line in io.lines(file) do
     local tab = line:find("\t", 1, true)
     if tab then
       local path, body = line:sub(1, tab - 1), line:sub(tab + 1)
+      -- An optional third column is one more header, "name: value".
+      local h = headers
+      local tab2 = body:find("\t", 1, true)
+      if tab2 then
+        local extra = body:sub(tab2 + 1)
+        body = body:sub(1, tab2 - 1)
+        local colon = extra:find(": ", 1, true)
+        h = {}
+        for k, v in pairs(headers) do h[k] = v end
+        h[extra:sub(1, colon - 1)] = extra:sub(colon + 2)
+      end
       n = n + 1
       if body:find("__U__", 1, true) then
         requests[n] = false
-        dynamic[n] = { path, body }
+        dynamic[n] = { path, body, h }
       else
-        requests[n] = wrk.format("POST", path, headers, body)
+        requests[n] = wrk.format("POST", path, h, body)
       end
     end
   end
@@ -41,7 +53,7 @@ function request()
   counter = counter + 1
   local d = dynamic[idx]
   local body = d[2]:gsub("__U__", prefix .. "t" .. thread_id .. "n" .. counter)
-  return wrk.format("POST", d[1], headers, body)
+  return wrk.format("POST", d[1], d[3], body)
 end
 
 function response(status, hdrs, body)

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config } from '../base/config.ts';
+import { type Config, providerOf } from '../base/config.ts';
 import type { HttpExchange, PrismaLike } from '../base/context.ts';
 import type { DmmfEnum, DmmfModel } from '../base/datamodel.ts';
 import type { AuthCore, UserAuth } from './auth-core.ts';
@@ -15,6 +15,7 @@ import { createDevVerifyPage } from './http/dev-verify-page.ts';
 import { authenticate, type ViewerSource } from './resolve-viewer.ts';
 import { type Clock, systemClock } from '../base/clock.ts';
 import { SessionStore } from './sessions/session-store.ts';
+import { createSessionUserJoin } from './sessions/session-user-join.ts';
 import { clientAddress, createProxyList } from './throttle/client-address.ts';
 import { MemoryRateLimiter, type RateLimiter } from './throttle/rate-limiter.ts';
 import { RedisRateLimiter } from './throttle/redis-rate-limiter.ts';
@@ -89,7 +90,10 @@ export function createAuth(options: CreateAuthOptions): Auth {
     user,
     accounts: user && new UserAccounts(prisma, user, clock, writes),
     writes,
-    sessions: user && new SessionStore(prisma, { ttlMs: config.auth.sessionTtlMs, maxAgeMs: config.auth.sessionMaxAgeMs }, clock),
+    sessions:
+      user &&
+      new SessionStore(prisma, { ttlMs: config.auth.sessionTtlMs, maxAgeMs: config.auth.sessionMaxAgeMs }, clock,
+        createSessionUserJoin(options.datamodel.models.find((m) => m.name === user.name)!, { id: user.idField, email: 'email', role: 'role' }, providerOf(config.databaseUrl))),
     tokens: user && new OneTimeTokens(prisma, clock),
     // Redis counts in real time: only the in-memory limiter follows an injected clock.
     throttle: new Throttle(limiter, config.auth.throttle, options.rateLimiter || config.auth.redisUrl ? systemClock : clock),

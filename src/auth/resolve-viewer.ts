@@ -74,12 +74,13 @@ function credentials(source: ViewerSource, cookieName: string) {
   return { adminSecret, authorization: authorization?.trim() || undefined, cookieToken: readCookie(cookieHeader, cookieName) };
 }
 
-/** The user behind a session token, or null when the token or its user is gone. */
+/** The user behind a session token (one statement: the session joined with its user), or null when the token or its user is gone. */
 async function sessionViewer(auth: AuthCore, token: string) {
-  if (!auth.sessions || !auth.accounts) return null;
-  const valid = await auth.sessions.validate(token);
-  if (!valid) return null;
-  const user = await auth.accounts.findById(valid.session.userId);
+  const accounts = auth.accounts;
+  if (!auth.sessions || !accounts) return null;
+  const found = await auth.sessions.validateWithUser(token, (id) => accounts.findById(id));
+  if (!found) return null;
+  const { valid, user } = found;
   if (!user) {
     await auth.sessions.revoke(valid.session.id);
     return null;

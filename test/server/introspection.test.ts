@@ -55,6 +55,18 @@ describe.each(providers)('introspection on %s', (provider) => {
     expect((await production.gql('{ __typename posts(take: 1) { __typename } }')).data).toEqual({ __typename: 'Query', posts: [] });
   });
 
+  it('decides per operation of a document, the same on every request (the check is remembered per document)', async () => {
+    const document = 'query Plain { __typename } query Schema { __schema { queryType { name } } }';
+    const run = async (operationName: string) => {
+      const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document, operationName }) };
+      return (await production.app.yoga.fetch(`http://127.0.0.1${production.app.config.graphqlPath}`, init)).json();
+    };
+    for (let i = 0; i < 2; i++) {
+      expect(await run('Plain')).toEqual({ data: { __typename: 'Query' } });
+      expect(codes(await run('Schema'))).toEqual(['FORBIDDEN']);
+    }
+  });
+
   it('serves introspection in production to the admin secret (GraphiQL sends it) and to signed-in admins', async () => {
     for (const query of introspections) {
       expect((await production.gql(query, {}, adminHeader)).errors).toBeUndefined();

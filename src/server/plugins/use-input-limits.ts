@@ -1,4 +1,4 @@
-import { type ExecutionArgs, getOperationAST } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { LimitsConfig } from '../../base/config.ts';
 import { AppError, badInput } from '../../base/errors.ts';
@@ -16,6 +16,8 @@ export function useInputLimits(limits: LimitsConfig): Plugin {
   // Room for inline fragments and argument parentheses around the deepest selection and input;
   // never so deep that graphql-js's recursive parser could overflow the stack (it did below 2,000 levels).
   const maxNesting = Math.min(2 * (limits.maxDepth + limits.maxInputDepth), 400);
+  // Documents whose literals passed the limits; variables are checked on every execution below.
+  const passed = new WeakSet<DocumentNode>();
   const check = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (result: any) => void }) => {
     const operation = getOperationAST(args.document, args.operationName);
     // No operation to run: execution reports that itself.
@@ -35,8 +37,11 @@ export function useInputLimits(limits: LimitsConfig): Plugin {
       }
     },
     onValidate({ params, setResult }) {
+      // The literals of a document do not change: yoga's parse cache hands back the same object for the same text.
+      if (passed.has(params.documentAST)) return;
       try {
         checkInputLimits(params.documentAST, limits);
+        passed.add(params.documentAST);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         setResult([error]);

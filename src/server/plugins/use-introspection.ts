@@ -1,4 +1,4 @@
-import { type DocumentNode, type ExecutionArgs, getOperationAST, Kind, visit } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, getOperationAST, Kind, type OperationDefinitionNode, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { isAdmin, type Viewer } from '../../base/viewer.ts';
 import type { IntrospectionMode } from '../../base/config.ts';
@@ -18,9 +18,23 @@ const mayIntrospect = (mode: IntrospectionMode, viewer: Viewer) => mode === 'all
 const refusal = (mode: IntrospectionMode) =>
   new AppError('FORBIDDEN', mode === 'off' ? 'Introspection is off (STRATA_INTROSPECTION=off)' : 'Introspection is for admins only (STRATA_INTROSPECTION=admin)');
 
-/** True when the operation (or a fragment) selects `__schema` or `__type`; `__typename` is not introspection. */
+// Per parsed document (yoga's parse cache hands back the same object for the same text) and operation:
+// the walk below ran on every request otherwise. Keyed by the operation node, not the client's operation
+// name, so a document holds at most one entry per operation it defines (plus one for none).
+const seen = new WeakMap<DocumentNode, Map<OperationDefinitionNode | null, boolean>>();
+
+/** {@link findIntrospection}, remembered per document and operation. */
 function isIntrospection(document: DocumentNode, operationName?: string | null): boolean {
-  const operation = getOperationAST(document, operationName);
+  const operation = getOperationAST(document, operationName) ?? null;
+  let byOperation = seen.get(document);
+  if (!byOperation) seen.set(document, (byOperation = new Map()));
+  let found = byOperation.get(operation);
+  if (found === undefined) byOperation.set(operation, (found = findIntrospection(document, operation)));
+  return found;
+}
+
+/** True when the operation (or a fragment) selects `__schema` or `__type`; `__typename` is not introspection. */
+function findIntrospection(document: DocumentNode, operation: OperationDefinitionNode | null): boolean {
   let found = false;
   for (const definition of document.definitions) {
     if (found || (definition !== operation && definition.kind !== Kind.FRAGMENT_DEFINITION)) continue;
