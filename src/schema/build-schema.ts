@@ -133,5 +133,6 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, auth
   defineAuthSchema(builder, datamodel, { auth, userModel: authUserModel });
   defineFileSchema(gen, storage);
   extend?.(gen);
-  return builder.toSchema({ sortSchema: false });
+  // The read compiler (src/reads) answers generated reads from the same generator (src/server/plugins/use-compiled-reads.ts).
+  return builder.toSchema({ sortSchema: false, extensions: { strataGenerator: gen } });
 }
