@@ -74,6 +74,13 @@ export interface Config {
    * @default true
    */
   preparedStatements: boolean;
+  /**
+   * The read engine: `compiled` answers generated reads with one SQL statement
+   * per root field (see src/reads); `off` sends every read through the general
+   * executor.
+   * @default compiled
+   */
+  readEngine: 'compiled' | 'off';
   /** Folder for generated clients and the embedded database. @default `<root>/.strata` */
   cacheDir: string;
   /**
@@ -133,6 +140,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const port = int('PORT', 4000);
   const schemaPath = path.resolve(root, env.STRATA_SCHEMA ?? 'prisma/schema.prisma');
   const maxTake = int('STRATA_MAX_TAKE', 100, 1);
+  if (env.STRATA_READ_ENGINE && !['compiled', 'off'].includes(env.STRATA_READ_ENGINE)) problems.push(`STRATA_READ_ENGINE must be compiled or off, got "${env.STRATA_READ_ENGINE}"`);
   const ownSchema = schemaPath === path.resolve(root, 'prisma/schema.prisma');
   const config: Config = {
     mode,
@@ -147,6 +155,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     poolSize: int('DATABASE_POOL_SIZE', 10, 1),
     preparedStatements: bool('STRATA_PG_PREPARED_STATEMENTS', true),
+    readEngine: env.STRATA_READ_ENGINE === 'off' ? 'off' : 'compiled',
     cacheDir,
     limits: {
       maxDepth: int('STRATA_MAX_DEPTH', 10, 1),

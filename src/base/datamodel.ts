@@ -132,3 +132,19 @@ export function idWhere(model: DmmfModel, row: Record<string, unknown>): Record<
   const name = model.primaryKey?.name ?? fields.join('_');
   return { [name]: Object.fromEntries(fields.map((f) => [f, row[f]])) };
 }
+
+/** A plain where matching a row by its primary key columns. */
+export function keyWhere(model: DmmfModel, row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(idFields(model).map((f) => [f, row[f]]));
+}
+
+/** A unique-where input (possibly with compound keys) as a plain where. */
+export function plainUnique(model: DmmfModel, unique: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(unique)) {
+    const isField = model.fields.some((f) => f.name === key);
+    if (!isField && value && typeof value === 'object') Object.assign(out, value);
+    else out[key] = value;
+  }
+  return out;
+}

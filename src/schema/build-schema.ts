@@ -120,5 +120,6 @@ export function buildSchema({ datamodel, limits, dbNull, policy = allowAll, hook
     defineMutations(gen, model);
   }
   for (const extension of extensions) extension.define?.(gen);
-  return builder.toSchema({ sortSchema: false });
+  // The read compiler (src/reads) answers generated reads from the same generator (src/server/plugins/use-compiled-reads.ts).
+  return builder.toSchema({ sortSchema: false, extensions: { strataGenerator: gen } });
 }

@@ -11,6 +11,7 @@ import type { Functions } from '../functions/create-functions.ts';
 import { createMaskError } from './mask-error.ts';
 import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useCompiledReads } from './plugins/use-compiled-reads.ts';
 import { useCors } from './plugins/use-cors.ts';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './plugins/use-graphiql.ts';
@@ -105,6 +106,8 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       useInputLimits(config.limits),
       // Subscriptions over SSE end when their session does (websockets check theirs per connection).
       ...(auth ? [useSessionCheck(auth, config.realtime.sessionCheckMs, log)] : []),
+      // Last: generated reads skip graphql-js execution once every check above has passed (src/reads).
+      useCompiledReads(config, schema, log),
     ],
   });
 }

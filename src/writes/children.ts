@@ -7,7 +7,8 @@ import type { RowOps } from './row-ops.ts';
 import { columnsOnly } from './write-data.ts';
 import { rowsWhere } from './guarded-rows.ts';
 import { findVisibleRows, pickMatching, requireAllMatch } from './visible-rows.ts';
-import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
+import { type WriteSession } from './write-session.ts';
+import { keyWhere, plainUnique } from '../base/datamodel.ts';
 
 type Row = Record<string, unknown>;
 type Data = Record<string, any>;

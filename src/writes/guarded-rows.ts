@@ -4,7 +4,8 @@ import type { DmmfModel } from '../base/datamodel.ts';
 import { idFields } from '../base/datamodel.ts';
 import { lockRows, plainKey } from './lock-rows.ts';
 import { preconditionFailed, requirePrecondition } from './precondition.ts';
-import { keyWhere, type WriteSession } from './write-session.ts';
+import { type WriteSession } from './write-session.ts';
+import { keyWhere } from '../base/datamodel.ts';
 
 type Row = Record<string, unknown>;
 

@@ -3,7 +3,8 @@ import { idWhere } from '../base/datamodel.ts';
 import type { RelationShape } from './relation-shape.ts';
 import type { RowOps } from './row-ops.ts';
 import { findVisibleRows, pickMatching, requireAllMatch } from './visible-rows.ts';
-import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
+import { type WriteSession } from './write-session.ts';
+import { keyWhere, plainUnique } from '../base/datamodel.ts';
 
 type Row = Record<string, unknown>;
 type Data = Record<string, any>;

@@ -4,7 +4,8 @@ import { and, type Where } from '../permissions/policy.ts';
 import type { DmmfField, DmmfModel } from '../base/datamodel.ts';
 import { idFields, scalarFields } from '../base/datamodel.ts';
 import { toJson } from '../base/json.ts';
-import { keyWhere, type WriteSession } from './write-session.ts';
+import { type WriteSession } from './write-session.ts';
+import { keyWhere } from '../base/datamodel.ts';
 
 type Row = Record<string, unknown>;
 

@@ -1,7 +1,8 @@
 import type { RowWriter, WriteOptions } from '../hooks/row-writer.ts';
 import { createRow, deleteManyRows, deleteRow, updateManyRows, updateRow } from './row-writes.ts';
 import { lockRows } from './lock-rows.ts';
-import { plainUnique, type WriteSession } from './write-session.ts';
+import { type WriteSession } from './write-session.ts';
+import { plainUnique } from '../base/datamodel.ts';
 
 /** The pipeline's row writes bound to one session, for hooks and custom code (see {@link RowWriter}). */
 export function createRowWriter(s: WriteSession): RowWriter {

@@ -14,7 +14,8 @@ import { requirePrecondition } from './precondition.ts';
 import { columnsOnly, guardFields, ownerFields, pick, split } from './write-data.ts';
 import { assertRequired } from './required-fields.ts';
 import { assertAtomicInRange } from './check-atomic-range.ts';
-import { keyWhere, plainUnique, type WriteSession } from './write-session.ts';
+import { type WriteSession } from './write-session.ts';
+import { keyWhere, plainUnique } from '../base/datamodel.ts';
 
 type Row = Record<string, unknown>;
 type Data = Record<string, any>;

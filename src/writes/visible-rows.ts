@@ -4,7 +4,8 @@ import type { DmmfModel } from '../base/datamodel.ts';
 import { idFields } from '../base/datamodel.ts';
 import { rowsWhere } from './guarded-rows.ts';
 import { lockRows } from './lock-rows.ts';
-import { keyWhere, type WriteSession } from './write-session.ts';
+import { type WriteSession } from './write-session.ts';
+import { keyWhere } from '../base/datamodel.ts';
 
 type Row = Record<string, unknown>;
 

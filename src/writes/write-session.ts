@@ -5,7 +5,7 @@ import type { RowWriter } from '../hooks/row-writer.ts';
 import { allowAll, type ModelPolicy, type Where } from '../permissions/policy.ts';
 import type { ChangeEvent } from '../base/change-event.ts';
 import type { Datamodel, DmmfModel } from '../base/datamodel.ts';
-import { delegateName, idFields, isOmitted, scalarFields } from '../base/datamodel.ts';
+import { delegateName, idFields, isOmitted, keyWhere, scalarFields } from '../base/datamodel.ts';
 import type { Generator } from '../schema/generator.ts';
 
 /** Hooks writing rows whose hooks write rows... stop here rather than at the transaction timeout. */
@@ -152,20 +152,5 @@ function withoutOmitted(model: DmmfModel, row: Record<string, unknown>): Record<
   return copy;
 }
 
-/** A plain where matching a row by its primary key columns. */
-export function keyWhere(model: DmmfModel, row: Record<string, unknown>): Where {
-  return Object.fromEntries(idFields(model).map((f) => [f, row[f]]));
-}
-
-/** A unique-where input (possibly with compound keys) as a plain where. */
-export function plainUnique(model: DmmfModel, unique: Where): Where {
-  const out: Where = {};
-  for (const [key, value] of Object.entries(unique)) {
-    const isField = model.fields.some((f) => f.name === key);
-    if (!isField && value && typeof value === 'object') Object.assign(out, value);
-    else out[key] = value;
-  }
-  return out;
-}
 
 export { scalarFields };

@@ -24,7 +24,8 @@ describe.each(providers)('N+1 on %s', (provider) => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp(provider);
+    // The general executor's statement pattern; the compiled lane's (1 per root field) is held by test/reads/compiled-reads.test.ts.
+    t = await createTestApp(provider, { env: { STRATA_READ_ENGINE: 'off' } });
     // Bulk inserts keep the setup fast; the tests only read.
     const users = await t.prisma.user.createManyAndReturn({ data: Array.from({ length: USERS }, (_, u) => ({ email: `u${u}@example.com` })), select: { id: true } });
     const ids = users.map((u: { id: number }) => u.id).sort((a: number, b: number) => a - b);

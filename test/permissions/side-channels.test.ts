@@ -109,7 +109,8 @@ describe.each(providers)('side channels on %s', (provider) => {
     const query = `{ posts(cursor: { id: ${s.posts.alicePublished} }, orderBy: [{ title: desc }]) { id } }`;
     const statements = async (actor: Actor, q = query) => t.countStatements(() => t.as(s.viewers[actor])(q));
     expect(await statements('admin')).toBe(1);
-    expect(await statements('alice')).toBe(2);
+    // The compiled read engine folds the cursor lookup into its one statement.
+    expect(await statements('alice')).toBe(t.app.config.readEngine === 'off' ? 2 : 1);
     expect(await statements('alice', `{ posts(where: { id: { equals: ${s.posts.alicePublished} } }) { id } }`)).toBe(1);
     expect(await statements('alice', '{ user(where: { email: "bob@example.com" }) { id } }')).toBe(0);
     expect(await statements('alice', 'mutation { updateUser(where: { email: "bob@example.com" }, data: { name: "X" }) { id } }')).toBe(0);

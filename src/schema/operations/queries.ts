@@ -11,7 +11,7 @@ import { assertStorableValues } from '../../base/check-input-values.ts';
 import { readableOrThrow, secureWhere } from '../secure/secure-args.ts';
 import { checkFields, checkGroupByOrderBy, checkHaving, checkOrderBy, checkUnique, mayUseField } from '../secure/unreadable-fields.ts';
 import { isCursorVisible } from '../secure/visible-cursor.ts';
-import { plainUnique } from '../../writes/write-session.ts';
+import { plainUnique } from '../../base/datamodel.ts';
 import { and } from '../../permissions/policy.ts';
 import { aggregateSelection } from '../types/aggregates.ts';
 import { resolveConnection } from '../types/connection.ts';

@@ -3,7 +3,7 @@ import type { Where } from '../../permissions/policy.ts';
 import { and } from '../../permissions/policy.ts';
 import type { DmmfModel } from '../../base/datamodel.ts';
 import { delegateName, idFields } from '../../base/datamodel.ts';
-import { plainUnique } from '../../writes/write-session.ts';
+import { plainUnique } from '../../base/datamodel.ts';
 
 /**
  * Whether the row a root cursor names is one the viewer may read (`read` is

@@ -1,0 +1,163 @@
+import type { FieldNode, GraphQLObjectType } from 'graphql';
+import { getNamedType, isObjectType } from 'graphql';
+import { badInput } from '../base/errors.ts';
+import { and } from '../permissions/policy.ts';
+import type { DmmfModel } from '../base/datamodel.ts';
+import { idFields, idWhere } from '../base/datamodel.ts';
+import { decodeCursor, encodeCursor } from '../schema/cursor.ts';
+import { plainUnique } from '../base/datamodel.ts';
+import { compileCursor } from './sql/compile-cursor.ts';
+import { pageSize } from '../schema/generator.ts';
+import { readableOrThrow, secureWhere } from '../schema/secure/secure-args.ts';
+import { checkOrderBy } from '../schema/secure/unreadable-fields.ts';
+import { type CompileState, collectFields } from './compile-state.ts';
+import { compileObject } from './compile-object.ts';
+import { jsonArray, jsonObject, type JsonPair } from './json-sql.ts';
+import { column, scalarField, table } from './sql/columns.ts';
+import { unsupported } from './unsupported.ts';
+import { compileOrderBy } from './sql/compile-order-by.ts';
+import { compileWhere } from './sql/compile-where.ts';
+
+const flip = (order: unknown): unknown => {
+  if (order === 'asc') return 'desc';
+  if (order === 'desc') return 'asc';
+  if (Array.isArray(order)) return order.map(flip);
+  if (order && typeof order === 'object') return Object.fromEntries(Object.entries(order).map(([k, v]) => [k, flip(v)]));
+  return order;
+};
+
+/** A compiled root field: its statement and how its JSON becomes the field's value. */
+export interface CompiledRoot {
+  sql: string;
+  finish?: (value: any) => unknown;
+}
+
+/**
+ * `postsConnection` as resolveConnection answers it: the page (one
+ * row more than asked, to tell whether there is more) and, when asked, the
+ * total count, in one statement; cursors are encoded from the primary key
+ * values the statement returns, and the edges and pageInfo assembled in the
+ * selection's order.
+ */
+export function compileConnection(state: CompileState, model: DmmfModel, args: Record<string, any>, type: GraphQLObjectType, node: FieldNode): CompiledRoot {
+  const { gen, ctx, sql } = state;
+  if (args.first != null && args.last != null) throw badInput('Pass either first or last, not both');
+  // Prisma takes one cursor: a cursor of the other direction would be silently ignored.
+  const forward = args.first != null || args.after != null;
+  if ((forward && args.before != null) || (args.after != null && args.last != null)) {
+    throw badInput('Page forward with first/after or backward with last/before, not both');
+  }
+  const orderBy = gen.registry.toPrisma(args.orderBy, gen.filters.orderBy(model)) as unknown[] | undefined;
+  checkOrderBy(gen, ctx, model, orderBy);
+  const where = and(secureWhere(gen, ctx, model, gen.registry.toPrisma(args.where, gen.filters.where(model))), readableOrThrow(gen, ctx, model));
+  const backward = args.last != null || (args.before != null && args.first == null);
+  const size = pageSize(gen.limits, backward ? 'last' : 'first', backward ? args.last : args.first);
+  const cursor: string | null | undefined = backward ? args.before : args.after;
+  const ids = idFields(model);
+  const order = [...(orderBy ?? []), ...ids.map((f) => ({ [f]: 'asc' }))];
+  const idTypes = ids.map((f) => scalarField(model, f).type);
+  if (idTypes.some((t) => t !== 'Int' && t !== 'String')) unsupported('a connection over a model whose primary key is not Int or String');
+
+  const fields = collectFields(state, type, node.selectionSet!);
+  let edgesNode: FieldNode | undefined;
+  let nodeNode: FieldNode | undefined;
+  let edgeType: GraphQLObjectType | undefined;
+  for (const field of fields.values()) {
+    if (field.name.value !== 'edges') continue;
+    if (edgesNode) unsupported('edges selected twice');
+    edgesNode = field;
+    edgeType = getNamedType(type.getFields().edges.type) as GraphQLObjectType;
+    for (const inner of collectFields(state, edgeType, field.selectionSet!).values()) {
+      if (inner.name.value !== 'node') continue;
+      if (nodeNode) unsupported('node selected twice');
+      nodeNode = inner;
+    }
+  }
+  const alias = sql.alias();
+  const nodeType = edgeType && (getNamedType(edgeType.getFields().node.type) as GraphQLObjectType);
+  const pairs: JsonPair[] = [{ key: 'k', value: jsonObject(sql.dialect, ids.map((f) => ({ key: f, value: column(alias, scalarField(model, f)) }))), json: true }];
+  if (nodeNode && nodeType && isObjectType(nodeType)) pairs.push({ key: 'n', value: compileObject(state, model, nodeType, alias, nodeNode.selectionSet), json: true });
+  const conditions = [compileWhere(sql, model, alias, where)];
+  const pageOrder = backward ? flip(order) : order;
+  if (cursor != null) {
+    // The cursor names a row by its primary key; Prisma looks it up in the whole table and skips it. A row
+    // that is gone or hidden from the viewer gives an empty page, as in resolveConnection.
+    const at = plainUnique(model, idWhere(model, decodeCursor(cursor)));
+    const probe = sql.alias();
+    const visible = compileWhere(sql, model, probe, and(at, readableOrThrow(gen, ctx, model)));
+    conditions.push(`EXISTS (SELECT 1 FROM ${table(model)} ${probe}${visible ? ` WHERE ${visible}` : ''})`);
+    conditions.push(compileCursor(sql, model, alias, at, pageOrder, false, { scope: (row) => compileWhere(sql, model, row, where) }));
+  }
+  const condition = conditions.filter(Boolean).join(' AND ');
+  const orderItems = compileOrderBy(sql, model, alias, pageOrder);
+  const rows = jsonArray(
+    sql.dialect,
+    `SELECT ${jsonObject(sql.dialect, pairs)} AS j FROM ${table(model)} ${alias}${condition ? ` WHERE ${condition}` : ''}` +
+      `${orderItems.length ? ` ORDER BY ${orderItems.join(', ')}` : ''} LIMIT ${sql.params.add(size + 1)}${cursor != null ? ` OFFSET ${sql.params.add(1)}` : ''}`,
+  );
+  const wantsCount = [...fields.values()].some((f) => f.name.value === 'totalCount');
+  let count = 'NULL';
+  if (wantsCount) {
+    const countAlias = sql.alias();
+    const countWhere = compileWhere(sql, model, countAlias, where);
+    count = `(SELECT count(*) FROM ${table(model)} ${countAlias}${countWhere ? ` WHERE ${countWhere}` : ''})`;
+  }
+  const statement = jsonObject(sql.dialect, [
+    { key: 'rows', value: rows, json: true },
+    { key: 'count', value: count },
+  ]);
+  // The response's shape, resolved now: a cached plan keeps these lists, not the request that compiled it.
+  const shape = [...fields].map(([key, field]): Slot => {
+    const name = field.name.value;
+    const inner = name === 'edges' ? edgeType : name === 'pageInfo' ? (getNamedType(type.getFields().pageInfo.type) as GraphQLObjectType) : undefined;
+    return { key, name, keys: inner ? keysOf(state, inner, field) : [] };
+  });
+  const flags = { after: args.after != null, before: args.before != null };
+  return { sql: statement, finish: (value) => assemble(type.name, shape, value, size, backward, flags) };
+}
+
+/** One response key of the connection: its field and, for edges and pageInfo, their own keys and fields. */
+interface Slot {
+  key: string;
+  name: string;
+  keys: [key: string, name: string][];
+}
+
+function keysOf(state: CompileState, type: GraphQLObjectType, node: FieldNode): [string, string][] {
+  return [...collectFields(state, type, node.selectionSet!)].map(([key, field]) => [key, field.name.value === '__typename' ? `__typename:${type.name}` : field.name.value]);
+}
+
+function assemble(
+  typeName: string,
+  shape: Slot[],
+  value: { rows: { k: Record<string, unknown>; n?: unknown }[]; count: number | null },
+  size: number,
+  backward: boolean,
+  cursors: { after: boolean; before: boolean },
+) {
+  const page = value.rows.slice(0, size);
+  const hasMore = value.rows.length > size;
+  if (backward) page.reverse();
+  const edges = page.map((row) => ({ cursor: encodeCursor(row.k), node: row.n }));
+  const pageInfo = {
+    hasNextPage: backward ? cursors.before : hasMore,
+    hasPreviousPage: backward ? hasMore : cursors.after,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  };
+  const out: Record<string, unknown> = {};
+  for (const { key, name, keys } of shape) {
+    if (name === '__typename') out[key] = typeName;
+    else if (name === 'totalCount') out[key] = Number(value.count);
+    else if (name === 'pageInfo') out[key] = pick(keys, pageInfo);
+    else if (name === 'edges') out[key] = edges.map((edge) => pick(keys, edge));
+  }
+  return out;
+}
+
+/** A plain object's fields in the selection's order, under their response keys. */
+function pick(keys: [string, string][], source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, name] of keys) out[key] = name.startsWith('__typename:') ? name.slice('__typename:'.length) : source[name];
+  return out;
+}

@@ -1,0 +1,38 @@
+import type { Dialect } from './sql/sql-context.ts';
+import { unsupported } from './unsupported.ts';
+
+/** A string literal for SQL text (only names the compiler itself writes, never client values). */
+export function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** One key of a JSON object being built; `json` marks a value that is itself JSON built by a subquery. */
+export interface JsonPair {
+  key: string;
+  value: string;
+  json?: boolean;
+}
+
+/** A JSON object from key/value pairs, in order (the response's key order). */
+export function jsonObject(dialect: Dialect, pairs: JsonPair[]): string {
+  // PostgreSQL functions take at most 100 arguments.
+  if (dialect === 'postgresql' && pairs.length > 50) unsupported('more than 50 fields in one object');
+  const args = pairs.map((p) => `${literal(p.key)}, ${p.json && dialect === 'sqlite' ? `json(${p.value})` : p.value}`);
+  return `${dialect === 'postgresql' ? 'json_build_object' : 'json_object'}(${args.join(', ')})`;
+}
+
+/** A JSON array of the `j` column of an ordered subquery (its order kept); `[]` when empty. */
+export function jsonArray(dialect: Dialect, subquery: string): string {
+  return dialect === 'postgresql'
+    ? `(SELECT coalesce(json_agg(s.j), '[]'::json) FROM (${subquery}) s)`
+    : `(SELECT json_group_array(json(s.j)) FROM (${subquery}) s)`;
+}
+
+/** LIMIT / OFFSET with bound values. */
+export function limitOffset(add: (v: unknown) => string, take: number | undefined, skip: number | undefined, dialect: Dialect): string {
+  let out = '';
+  if (take !== undefined) out += ` LIMIT ${add(take)}`;
+  else if (skip) out += dialect === 'sqlite' ? ' LIMIT -1' : '';
+  if (skip) out += ` OFFSET ${add(skip)}`;
+  return out;
+}

@@ -1,0 +1,132 @@
+import type { Datamodel, DmmfField, DmmfModel } from '../../src/base/datamodel.ts';
+import { idFields, relationFields, scalarFields } from '../../src/base/datamodel.ts';
+import { names } from '../../src/base/naming.ts';
+
+/** A small seeded PRNG (mulberry32), so a failing case replays from its seed. */
+export function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  return { next, int, pick: <T>(items: T[]): T => items[int(items.length)], chance: (p: number) => next() < p };
+}
+type Rng = ReturnType<typeof random>;
+
+/** Values present in the database, by model and field, to filter on. */
+export type Samples = Record<string, Record<string, unknown[]>>;
+
+const filterable = (f: DmmfField) => !f.isList && (f.type === 'Int' || f.type === 'String' || f.type === 'Boolean');
+const literal = (value: unknown) => JSON.stringify(value);
+
+function randomWhere(rng: Rng, model: DmmfModel, samples: Samples, depth = 0): string {
+  const fields = scalarFields(model).filter(filterable);
+  const parts: string[] = [];
+  const count = 1 + rng.int(2);
+  for (let i = 0; i < count && fields.length; i++) {
+    const field = rng.pick(fields);
+    const seen = samples[model.name]?.[field.name]?.filter((v) => v !== null) ?? [];
+    let value = seen.length ? rng.pick(seen) : field.type === 'Int' ? rng.int(5) : field.type === 'Boolean' ? rng.chance(0.5) : 'x';
+    const ops = ['equals', 'not', 'in', 'notIn', 'lt', 'gte', ...(field.type === 'String' ? ['contains', 'startsWith'] : [])];
+    const op = field.type === 'Boolean' ? rng.pick(['equals', 'not']) : rng.pick(ops);
+    const text = String(value);
+    if (op === 'contains' || op === 'startsWith') value = op === 'contains' ? text.slice(1, 3) : text.slice(0, 2);
+    const operand = op === 'in' || op === 'notIn' ? `[${[value, ...(seen.length ? [rng.pick(seen)] : [])].map(literal).join(', ')}]` : literal(value);
+    parts.push(`${field.name}: { ${op}: ${operand} }`);
+  }
+  const relations = relationFields(model);
+  if (depth < 1 && relations.length && rng.chance(0.3)) {
+    const relation = rng.pick(relations);
+    const target = inner(model, relation);
+    const op = relation.isList ? rng.pick(['some', 'none', 'every']) : 'is';
+    parts.push(`${relation.name}: { ${op}: { ${randomWhere(rng, target, samples, depth + 1)} } }`);
+  }
+  const clause = parts.join(', ');
+  return rng.chance(0.2) ? `OR: [{ ${clause} }, { ${parts[0]} }]` : rng.chance(0.1) ? `NOT: { ${clause} }` : clause;
+}
+
+let datamodel: Datamodel;
+const inner = (_model: DmmfModel, field: DmmfField) => datamodel.model(field.type);
+
+function listArguments(rng: Rng, model: DmmfModel, samples: Samples): string {
+  const args: string[] = [];
+  if (rng.chance(0.4)) args.push(`where: { ${randomWhere(rng, model, samples)} }`);
+  if (rng.chance(0.5)) {
+    const sortable = scalarFields(model).filter(filterable);
+    const items = Array.from({ length: 1 + rng.int(2) }, () => `{ ${rng.pick(sortable).name}: ${rng.pick(['asc', 'desc'])} }`);
+    // Rows tied under an orderBy come in whatever order the database's plan gives (Prisma adds no tiebreaker), in
+    // either lane: the primary key last makes the order total, so the lanes can be compared byte for byte.
+    items.push(...idFields(model).map((id) => `{ ${id}: ${rng.pick(['asc', 'desc'])} }`));
+    args.push(`orderBy: [${items.join(', ')}]`);
+  }
+  if (rng.chance(0.4)) args.push(`take: ${rng.int(7) - 3}`);
+  if (rng.chance(0.3)) args.push(`skip: ${rng.int(3)}`);
+  const ids = idFields(model);
+  const known = ids.length === 1 ? (samples[model.name]?.[ids[0]] ?? []) : [];
+  if (known.length && rng.chance(0.2)) args.push(`cursor: { ${ids[0]}: ${literal(rng.pick(known))} }`);
+  return args.length ? `(${args.join(', ')})` : '';
+}
+
+function selection(rng: Rng, model: DmmfModel, samples: Samples, depth: number): string {
+  const items: string[] = [];
+  const scalars = scalarFields(model);
+  for (const field of scalars) if (rng.chance(0.5)) items.push(rng.chance(0.15) ? `a${rng.int(9)}_${field.name}: ${field.name}` : field.name);
+  if (rng.chance(0.2)) items.push('__typename');
+  if (depth < 3) {
+    for (const relation of relationFields(model)) {
+      if (!rng.chance(0.35 / (depth + 1))) continue;
+      const target = inner(model, relation);
+      const args = relation.isList ? listArguments(rng, target, samples) : '';
+      items.push(`${relation.name}${args} { ${selection(rng, target, samples, depth + 1)} }`);
+    }
+    const lists = relationFields(model).filter((f) => f.isList);
+    if (lists.length && rng.chance(0.15)) items.push(`_count { ${lists.filter(() => rng.chance(0.6)).map((f) => f.name).join(' ') || lists[0].name} }`);
+  }
+  const unique = [...new Map(items.map((i) => [i.split(/[(: {]/)[0], i])).values()];
+  return unique.length ? unique.join(' ') : idFields(model)[0] ?? scalars[0].name;
+}
+
+/** A random read document over `dm`: one or two root fields (lists, lookups, counts) with nested selections. */
+export function randomDocument(rng: Rng, dm: Datamodel, samples: Samples): string {
+  datamodel = dm;
+  const roots: string[] = [];
+  for (let i = 0, n = 1 + rng.int(2); i < n; i++) {
+    const model = rng.pick(dm.models);
+    const kind = rng.int(10);
+    const ids = idFields(model);
+    const alias = `r${i}: `;
+    if (kind < 6) roots.push(`${alias}${names.findMany(model.name)}${listArguments(rng, model, samples)} { ${selection(rng, model, samples, 0)} }`);
+    else if (kind === 6) {
+      const order = `orderBy: [{ ${rng.pick(scalarFields(model).filter(filterable)).name}: ${rng.pick(['asc', 'desc'])} }]`;
+      const page = rng.chance(0.5) ? `first: ${rng.int(4)}` : `last: ${rng.int(4)}`;
+      const where = rng.chance(0.4) ? `, where: { ${randomWhere(rng, model, samples)} }` : '';
+      const parts = ['totalCount', 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }', `edges { cursor node { ${selection(rng, model, samples, 1)} } }`].filter(() => rng.chance(0.7));
+      roots.push(`${alias}${names.connection(model.name)}(${page}, ${order}${where}) { ${parts.join(' ') || 'totalCount'} }`);
+    } else if (kind < 8 && ids.length === 1 && samples[model.name]?.[ids[0]]?.length) {
+      const id = rng.pick(samples[model.name][ids[0]]);
+      roots.push(`${alias}${names.findUnique(model.name)}(where: { ${ids[0]}: ${literal(id)} }) { ${selection(rng, model, samples, 0)} }`);
+    } else if (kind === 8) {
+      const plain = scalarFields(model).filter((f) => !f.isList);
+      const numeric = plain.filter((f) => ['Int', 'BigInt', 'Float', 'Decimal'].includes(f.type));
+      const some = (fields: DmmfField[]) => fields.filter(() => rng.chance(0.5)).map((f) => f.name);
+      const parts = [`_count { _all ${some(plain).join(' ')} }`];
+      if (numeric.length && rng.chance(0.5)) parts.push(`_sum { ${numeric[0].name} ${some(numeric).join(' ')} }`, `_avg { ${numeric[0].name} }`);
+      const ordered = plain.filter((f) => !['Json', 'Bytes', 'Boolean'].includes(f.type));
+      if (ordered.length && rng.chance(0.5)) parts.push(`_min { ${ordered[0].name} ${some(ordered).join(' ')} } _max { ${rng.pick(ordered).name} }`);
+      const where = rng.chance(0.4) ? `where: { ${randomWhere(rng, model, samples)} }` : '';
+      if (rng.chance(0.5)) roots.push(`${alias}${names.aggregate(model.name)}${where ? `(${where})` : ''} { ${parts.join(' ')} }`);
+      else {
+        const groupable = plain.filter((f) => filterable(f));
+        const by = [...new Set([rng.pick(groupable), rng.pick(groupable)].map((f) => f.name))];
+        const page = rng.chance(0.4) ? `, take: ${rng.int(4)}, skip: ${rng.int(2)}` : '';
+        const order = rng.chance(0.5) ? `, orderBy: [${by.map((f) => `{ ${f}: ${rng.pick(['asc', 'desc'])} }`).join(', ')}]` : '';
+        roots.push(`${alias}${names.groupBy(model.name)}(by: [${by.join(', ')}]${where ? `, ${where}` : ''}${order}${page}) { ${by.join(' ')} ${parts.join(' ')} }`);
+      }
+    } else roots.push(`${alias}${names.count(model.name)}${rng.chance(0.5) ? `(where: { ${randomWhere(rng, model, samples)} })` : ''}`);
+  }
+  return `{ ${roots.join(' ')} }`;
+}

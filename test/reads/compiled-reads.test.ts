@@ -1,0 +1,270 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Viewer } from '../../src/base/viewer.ts';
+import { encodeCursor } from '../../src/schema/cursor.ts';
+import { delegateName } from '../../src/base/datamodel.ts';
+import { names } from '../../src/base/naming.ts';
+import { createData } from '../schemas/sample-data.ts';
+import { appEnv } from '../schemas/smoke-driver.ts';
+import { random, randomDocument, type Samples } from './compiled-random-documents.ts';
+import { providers } from '../support/databases.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
+import { type Actor, type Seeded, seed } from '../permissions/seed.ts';
+import { createLanes, type Lanes } from './compiled-differential.ts';
+
+const actors: Actor[] = ['anonymous', 'alice', 'bob', 'admin', 'service'];
+
+/** Read documents of the API, permission and fixture tests; `$post`/`$user` name seeded rows. */
+const documents: [string, (s: Seeded) => Record<string, unknown>][] = [
+  ['{ posts { id } }', () => ({})],
+  ['{ posts { id title published status author { id name email } } }', () => ({})],
+  ['{ users { posts { id } } }', () => ({})],
+  ['{ users(orderBy: [{ id: asc }]) { id email name role } }', () => ({})],
+  ['{ postLikes { post { id } } }', () => ({})],
+  ['{ tags { posts { id } } }', () => ({})],
+  ['{ users(where: { posts: { some: { published: { equals: false } } } }) { posts(where: { published: { equals: false } }) { id } } }', () => ({})],
+  ['{ comments { id post { id } } posts { id _count { comments } } users { _count { posts } } }', () => ({})],
+  ['{ postsCount }', () => ({})],
+  ['{ posts { id id title t: title author { name } author { id } } }', () => ({})],
+  ['{ posts { id i: id i: title } }', () => ({})],
+  // From test/api/queries.test.ts and aggregates.test.ts.
+  ['query($a: Int!) { post(where: { authorId_slug: { authorId: $a, slug: "alice-draft" } }) { id } }', (s) => ({ a: s.users.alice })],
+  ['query($id: Int!) { post(where: { id: $id }) { slug author { email } } }', (s) => ({ id: s.posts.alicePublished })],
+  ['query($id: Int!) { posts(where: { id: { equals: $id }, metadata: { equals: null } }) { id } }', (s) => ({ id: s.posts.bobDraft })],
+  ['query($w: PostWhereInput) { posts(where: $w, orderBy: [{ id: asc }]) { slug } }', () => ({ w: { title: { contains: 'pub' } } })],
+  ['query($w: UserWhereInput) { users(where: $w, orderBy: [{ id: asc }]) { email } }', () => ({ w: { name: { startsWith: 'A' } } })],
+  ['{ post(where: {}) { id } }', () => ({})],
+  ['{ posts(distinct: [authorId], orderBy: [{ id: asc }]) { slug } }', () => ({})],
+  ['{ posts(orderBy: [{ author: { name: desc } }, { slug: desc }]) { slug } }', () => ({})],
+  ['{ posts(orderBy: [{ comments: { _count: desc } }, { id: asc }]) { slug _count { comments } } }', () => ({})],
+  ['{ posts(orderBy: [{ id: asc }], skip: 1, take: 2) { slug } }', () => ({})],
+  ['{ posts(orderBy: [{ id: asc }], take: -2) { slug } }', () => ({})],
+  ['{ posts(orderBy: [{ views: desc }, { id: asc }]) { slug views rating metadata cover } }', () => ({})],
+  ['{ posts(where: { createdAt: { gt: "soon" } }) { id } }', () => ({})],
+  ['{ posts(where: { metadata: { equals: { pick: "me" } } }) { id } }', () => ({})],
+  ['{ posts(where: { status: { equals: DELETED } }) { id } }', () => ({})],
+  ['{ posts(where: { status: { in: [DRAFT, PUBLISHED] } }) { id status } }', () => ({})],
+  ['{ postsAggregate(where: { body: { equals: "dec-sum" } }) { _sum { rating } } }', () => ({})],
+  ['{ __type(name: "StringFilter") { inputFields { name } } }', () => ({})],
+  ['{ posts { id } __schema { queryType { name } } }', () => ({})],
+  ['query($s: Boolean!) { posts { id title @include(if: $s) } }', () => ({ s: true })],
+  ['query($s: Boolean!) { posts { id title @include(if: $s) author @skip(if: $s) { id } ... @skip(if: false) { slug } } a: postsCount @include(if: false) }', () => ({ s: false })],
+  ['{ posts { id @deprecated } }', () => ({})],
+  ['query($id: Int!, $c: Int!) { post(where: { id: $id }) { comments(cursor: { id: $c }, take: 1, orderBy: [{ id: asc }]) { id } } }', (s) => ({ id: s.posts.aliceDraft, c: s.comments.bobOn_aliceDraft })],
+  ['query($c: Int!) { posts(cursor: { id: $c }, orderBy: [{ id: asc }], take: 2) { id } }', (s) => ({ c: s.posts.bobDraft })],
+  ['{ postsCount postsConnection { totalCount } postsAggregate { _count { _all } } postsGroupBy(by: [published]) { published _count { _all } } }', () => ({})],
+  ['{ postsAggregate { __typename _count { id title _all } _sum { id views } _avg { id views } _min { title createdAt status id } _max { id createdAt } } }', () => ({})],
+  ['{ usersAggregate { _count { email _all } _min { email name } _max { karma } } }', () => ({})],
+  ['{ g: postsGroupBy(by: [authorId, published], orderBy: [{ authorId: desc }, { published: asc }], take: 3, skip: 1) { authorId published title _count { _all id } _max { createdAt } _avg { views } } }', () => ({})],
+  ['{ usersGroupBy(by: [email]) { email } }', () => ({})],
+  ['{ postsGroupBy(by: [status], where: { published: { equals: true } }, having: { id: { _count: { gt: 0 } } }) { status } }', () => ({})],
+  ['{ postsGroupBy(by: []) { status } }', () => ({})],
+  ['{ postsConnection(first: 50) { edges { node { id } } } }', () => ({})],
+  ['{ postsCount postsConnection { totalCount } }', () => ({})],
+  ['{ c: postsConnection(first: 2, orderBy: [{ published: desc }]) { __typename totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id title author { email } } } } }', () => ({})],
+  ['{ postsConnection(last: 3) { pageInfo { endCursor hasPreviousPage } e: edges { __typename c: cursor } } }', () => ({})],
+  ['{ postsConnection(first: 1, last: 1) { totalCount } }', () => ({})],
+  ['{ usersConnection(where: { name: { equals: "Alice" } }) { totalCount edges { node { email posts { id } } } } }', () => ({})],
+  ['query($id: Int!) { post(where: { id: $id }) { id title } }', (s) => ({ id: s.posts.aliceDraft })],
+  ['query($id: Int!) { post(where: { id: $id }) { id } }', (s) => ({ id: s.posts.bobPublished })],
+  ['{ post(where: { id: 999999 }) { id } }', () => ({})],
+  ['query($id: Int!) { user(where: { id: $id }) { id email posts(orderBy: [{ id: desc }], take: 1) { id comments(take: 1, skip: 1) { body author { name email } } } } }', (s) => ({ id: s.users.alice })],
+  ['{ a: posts(orderBy: [{ id: desc }], take: 2) { key: id __typename author { __typename n: name } } __typename b: postsCount }', () => ({})],
+  ['{ users { ...U } } fragment U on User { id posts { ... on Post { id } } }', () => ({})],
+  ['{ posts(where: { OR: [{ title: { equals: "alice-pub" } }, { author: { is: { name: { equals: "Bob" } } } }] }) { id } }', () => ({})],
+  ['{ posts(skip: -1) { id } }', () => ({})],
+  ['{ users(where: { email: { equals: "alice@example.com" } }) { id } }', () => ({})],
+  ['{ users(orderBy: [{ email: asc }]) { id } }', () => ({})],
+  ['{ posts(orderBy: [{ author: { name: asc } }, { id: desc }]) { id } }', () => ({})],
+  ['{ users { posts(take: 101) { id } } }', () => ({})],
+  ['{ comments(orderBy: [{ id: asc }]) { id body author { email } post { title author { email } } } }', () => ({})],
+  ['{ users { id profile { bio user { email } } } }', () => ({})],
+  ['{ posts(orderBy: [{ published: desc }]) { id createdAt updatedAt author { createdAt karma } } }', () => ({})],
+  ['{ users { posts(orderBy: [{ published: asc }], take: 1) { id } } }', () => ({})],
+  ['{ users { comments(where: { post: { is: { published: { equals: true } } } }) { id } } }', () => ({})],
+];
+
+describe.each(providers)('compiled reads on %s', (provider) => {
+  let t: TestApp;
+  let s: Seeded;
+  let lanes: Lanes;
+  beforeAll(async () => {
+    t = await createTestApp(provider, { rules: true });
+    s = await seed(t);
+    lanes = createLanes(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers every read document exactly like the general path, as every actor', async () => {
+    let compiled = 0;
+    for (const actor of actors) {
+      for (const [query, vars] of documents) {
+        if (await lanes.same(query, vars(s), s.viewers[actor])) compiled += 1;
+      }
+    }
+    console.log(`[compiled reads] ${provider}: ${compiled} of ${actors.length * documents.length} answered by the compiled lane`);
+    expect(compiled).toBeGreaterThan(0);
+  });
+
+  it('pages connections from every post, hidden ones too, exactly like the general path', async () => {
+    let compiled = 0;
+    const pages = ['first: 2, after: $c', 'last: 2, before: $c', 'after: $c', 'before: $c', 'first: 1, after: $c, orderBy: [{ title: desc }]', 'last: 3, before: $c, orderBy: [{ published: asc }]'];
+    for (const actor of actors) {
+      for (const id of [...Object.values(s.posts), 999]) {
+        for (const page of pages) {
+          const query = `query($c: String) { postsConnection(${page}) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }`;
+          if (await lanes.same(query, { c: encodeCursor({ id }) }, s.viewers[actor])) compiled += 1;
+        }
+      }
+      await lanes.same('{ postsConnection(after: "not a cursor") { totalCount } }', {}, s.viewers[actor]);
+    }
+    expect(compiled).toBeGreaterThan(0);
+  });
+
+  it('folds a root cursor\'s visibility into the statement and refuses before any SQL', async () => {
+    const statements = (actor: Actor, q: string) => t.countStatements(() => t.as(s.viewers[actor])(q));
+    const cursor = `{ posts(cursor: { id: ${s.posts.alicePublished} }, orderBy: [{ title: desc }]) { id } }`;
+    expect(await statements('admin', cursor)).toBe(1);
+    expect(await statements('alice', cursor)).toBe(1);
+    expect(await statements('alice', '{ user(where: { email: "bob@example.com" }) { id } }')).toBe(0);
+  });
+
+  it('answers a 3-level read with row and field rules in one statement per root field', async () => {
+    const query = '{ users { email posts { title comments { body author { email } } } } n: postsCount }';
+    const before = t.app.db.statements.count;
+    const result = await t.as(s.viewers.alice)(query);
+    expect(result.errors).toBeUndefined();
+    expect(t.app.db.statements.count - before).toBe(2);
+    expect(await lanes.same(query, {}, s.viewers.alice)).toBe(true);
+  });
+});
+
+/** Values of every field in the database, for the random documents' filters. */
+async function samplesOf(t: TestApp): Promise<Samples> {
+  const out: Samples = {};
+  for (const model of t.app.datamodel.models) {
+    const rows: Record<string, unknown>[] = await t.prisma[delegateName(model.name)].findMany({ take: 50 });
+    out[model.name] = Object.fromEntries(model.fields.map((f) => [f.name, rows.map((r) => r[f.name]).filter((v) => v !== undefined)]));
+  }
+  return out;
+}
+
+const fuzzSeed = Number(process.env.STRATA_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const CASES = 120;
+
+/** Runs CASES random documents on both lanes as `viewers`; prints the seed and the document on a mismatch. */
+async function fuzz(t: TestApp, lanes: Lanes, label: string, viewers: (Viewer | undefined)[]): Promise<number> {
+  const rng = random(fuzzSeed);
+  const samples = await samplesOf(t);
+  let compiled = 0;
+  for (let i = 0; i < CASES; i++) {
+    const document = randomDocument(rng, t.app.datamodel, samples);
+    for (const viewer of viewers) {
+      const started = performance.now();
+      const { compiled: a, general: b, usedLane } = await lanes.run(document, undefined, viewer);
+      if (process.env.DEBUG_READS && performance.now() - started > 500) console.log(`SLOW ${Math.round(performance.now() - started)} ms: ${document}`);
+      if (a !== b) {
+        console.log(`[compiled reads] ${label}: mismatch at case ${i}, replay with STRATA_FUZZ_SEED=${fuzzSeed}\n${document}\nviewer ${JSON.stringify(viewer)}`);
+      }
+      expect(a, `STRATA_FUZZ_SEED=${fuzzSeed} case ${i}: ${document}`).toBe(b);
+      if (usedLane) compiled += 1;
+    }
+  }
+  console.log(`[compiled reads] ${label}: ${compiled} of ${CASES * viewers.length} random cases compiled (seed ${fuzzSeed})`);
+  return compiled;
+}
+
+describe.each(providers)('random read documents on %s', (provider) => {
+  it('answers random documents over the example schema exactly like the general path, as every actor', async () => {
+    const t = await createTestApp(provider, { rules: true });
+    try {
+      const s = await seed(t);
+      expect(await fuzz(t, createLanes(t), `example schema on ${provider}`, actors.map((a) => s.viewers[a]))).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  }, 300_000);
+
+  it('answers random documents over the relations fixture exactly like the general path', async () => {
+    const t = await createTestApp(provider, { schemaPath: relationsSchema, env: appEnv(provider) });
+    try {
+      await seedRelations(t);
+      expect(await fuzz(t, createLanes(t), `relations fixture on ${provider}`, [undefined])).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  }, 300_000);
+});
+
+describe.each(providers)('random read documents under the relations fixture rules on %s', (provider) => {
+  it('answers them exactly like the general path, for anonymous, a user and an admin', async () => {
+    const appDir = path.resolve(import.meta.dirname, '../permissions/fixtures/relations-app');
+    const t = await createTestApp(provider, { schemaPath: relationsSchema, rules: true, env: { STRATA_APP_DIR: appDir, STRATA_REST: 'false' } });
+    try {
+      await seedRelations(t);
+      await t.prisma.car.create({ data: { plate: 'PUB-2', ownerId: (await t.prisma.member.findFirst({ where: { handle: 'bob' } })).id } });
+      const viewers: Viewer[] = [
+        { kind: 'anonymous' },
+        { kind: 'user', id: 1, email: 'u@example.com', role: 'USER', sessionId: 's1' },
+        { kind: 'user', id: 2, email: 'a@example.com', role: 'ADMIN', sessionId: 's2' },
+      ];
+      expect(await fuzz(t, createLanes(t), `relations fixture with rules on ${provider}`, viewers)).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  }, 300_000);
+});
+
+describe.each(providers)('random read documents over the scalar and naming fixtures on %s', (provider) => {
+  const fixtures = ['ids-and-scalars', 'awkward-names', 'reserved-names', ...(provider === 'postgresql' ? ['scalar-lists'] : [])];
+  it.each(fixtures)('answers them over %s exactly like the general path', async (fixture) => {
+    const schemaPath = path.resolve(import.meta.dirname, `../fixtures/schemas/${fixture}.prisma`);
+    const t = await createTestApp(provider, { schemaPath, env: appEnv(provider) });
+    try {
+      await seedThroughApi(t);
+      expect(await fuzz(t, createLanes(t), `${fixture} on ${provider}`, [undefined])).toBeGreaterThanOrEqual(0);
+    } finally {
+      await t.close();
+    }
+  }, 300_000);
+});
+
+/** A few rows of every model through the API's create mutations (every scalar, optional ones sometimes left NULL). */
+async function seedThroughApi(t: TestApp): Promise<void> {
+  const rng = random(fuzzSeed);
+  for (const model of t.app.datamodel.models) {
+    for (let i = 0; i < 4; i++) {
+      const data = createData(t, model);
+      for (const field of model.fields) if (!field.isRequired && field.kind !== 'object' && rng.chance(0.4)) delete data[field.name];
+      const input = names.create(model.name);
+      const result = await t.gql(`mutation($d: ${input}!) { ${names.createOne(model.name)}(data: $d) { __typename } }`, { d: data });
+      if (result.errors && process.env.DEBUG_READS) console.log('SEED', model.name, result.errors[0].message);
+    }
+  }
+  const rows = await Promise.all(t.app.datamodel.models.map((m) => t.prisma[delegateName(m.name)].count()));
+  expect(rows.every((n: number) => n > 0), `rows per model: ${rows.join(', ')}`).toBe(true);
+}
+
+const relationsSchema = path.resolve(import.meta.dirname, '../fixtures/schemas/relations.prisma');
+
+/** A few rows of every model of relations.prisma, with optional links both set and unset. */
+async function seedRelations(t: TestApp): Promise<void> {
+  const p = t.prisma;
+  const members = [];
+  for (const handle of ['ann', 'bob', 'cy', 'dee']) members.push(await p.member.create({ data: { handle } }));
+  await p.member.update({ where: { id: members[1].id }, data: { mentorId: members[0].id } });
+  await p.passport.create({ data: { memberId: members[0].id, number: 'P1' } });
+  await p.badge.create({ data: { memberId: members[2].id } });
+  await p.car.create({ data: { plate: 'AB-1', ownerId: members[0].id } });
+  await p.boat.create({ data: { name: 'Wave', ownerId: members[1].id } });
+  for (const [i, title] of ['Alpha', 'Beta', 'Gamma', 'Beta'].entries()) {
+    const article = await p.article.create({ data: { title, authorId: members[i % 3].id, reviewerId: i % 2 ? members[3].id : null } });
+    for (let n = 0; n < i; n++) await p.note.create({ data: { body: `note ${n}`, articleId: article.id } });
+    await p.star.create({ data: { memberId: members[(i + 1) % 4].id, articleId: article.id } });
+  }
+  const root = await p.category.create({ data: { name: 'root' } });
+  await p.category.create({ data: { name: 'leaf', parentId: root.id } });
+  await p.book.create({ data: { title: 'T', author: 'A', year: 2000, editions: { create: [{ printRun: 5 }, {}] } } });
+}
