@@ -9,17 +9,26 @@ import type { ChangeLog } from './change-log.ts';
  * nested writes, hooks' writes, and the rows the database cascades or sets
  * null) is logged in that transaction, just before it commits — a change is
  * in the log exactly when it committed. Each entry keeps the row's state
- * before the change, so a pull can tell who could have read it (see `pull`). Sync models report triggers, so
- * their writes always run in a transaction (see `needsTransaction`).
+ * before the change, so a pull can tell who could have read it (see
+ * `readableBefore`). Sync models report triggers, so their writes always
+ * run in a transaction (see `needsTransaction`).
  */
 export function withSyncLog(hooks: WriteHooks, log: ChangeLog, models: ReadonlySet<string>, now: () => number = Date.now): WriteHooks {
   return {
     ...hooks,
     hasTriggers: (model, operation) => models.has(model) || hooks.hasTriggers(model, operation),
     async beforeCommit(input) {
+      // Only a row's first change in the transaction starts from a committed state: the states in between were never
+      // visible to anyone, so they must not earn anyone a removal (a row created public and made private at once).
+      const touched = new Set<string>();
       const logged = input.changes
         .filter((c) => models.has(c.model))
-        .map((c) => ({ model: c.model, rowKey: String(Object.values(c.key)[0]), deleted: c.kind === 'DELETED', before: beforeState(c) }));
+        .map((c) => {
+          const rowKey = String(Object.values(c.key)[0]);
+          const first = !touched.has(`${c.model}:${rowKey}`);
+          touched.add(`${c.model}:${rowKey}`);
+          return { model: c.model, rowKey, deleted: c.kind === 'DELETED', before: first ? beforeState(c) : encodeValue(null) };
+        });
       if (logged.length) await log.append(input.tx, logged, now());
       return hooks.beforeCommit(input);
     },

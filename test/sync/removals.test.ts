@@ -4,6 +4,10 @@ import { readDatamodel } from '../../src/base/datamodel.ts';
 import { encodeValue } from '../../src/base/json.ts';
 import { prepareAppSchema } from '../../src/server/prepare-app-schema.ts';
 import { readableBefore } from '../../src/sync/readable-before.ts';
+import { withSyncLog } from '../../src/sync/with-sync-log.ts';
+import type { ChangeLog, LogChange } from '../../src/sync/change-log.ts';
+import type { ChangeEvent } from '../../src/base/change-event.ts';
+import { noWriteHooks } from '../../src/hooks/write-hooks.ts';
 import { providers, type TestDatabase } from '../support/databases.ts';
 import type { Instance } from '../realtime/support/realtime-instance.ts';
 import { sseSubscribe } from '../realtime/support/sse-client.ts';
@@ -169,5 +173,31 @@ describe('deciding whether a row was readable before it changed', () => {
     expect(readableBefore(note, 'sqlite', { owner: { email: { endsWith: '@example.com' } } }, [encodeValue(row)])).toBe(true);
     expect(readableBefore(note, 'sqlite', { ownerId: 8 }, [null])).toBe(true);
     expect(readableBefore(note, 'sqlite', { ownerId: 8 }, [encodeValue(null), encodeValue(row)])).toBe(false);
+  });
+});
+
+describe('recording the state before each change', () => {
+  it("keeps the committed state for a row's first change in a transaction only: states in between were never visible", async () => {
+    const appended: LogChange[] = [];
+    const log = { append: async (_tx: unknown, changes: LogChange[]) => void appended.push(...changes) } as unknown as ChangeLog;
+    const hooks = withSyncLog(noWriteHooks, log, new Set(['Note']));
+    const pub = { id: 'a', private: false };
+    const priv = { id: 'a', private: true };
+    const changes: ChangeEvent[] = [
+      { model: 'Note', kind: 'UPDATED', key: { id: 'b' }, row: priv, previous: pub },
+      { model: 'Note', kind: 'CREATED', key: { id: 'a' }, row: pub },
+      { model: 'Note', kind: 'UPDATED', key: { id: 'a' }, row: priv, previous: pub },
+      { model: 'Note', kind: 'DELETED', key: { id: 'b' }, row: priv },
+      { model: 'Note', kind: 'UPDATED', key: { id: 'c' }, row: priv },
+      { model: 'User', kind: 'CREATED', key: { id: 1 }, row: { id: 1 } },
+    ];
+    await hooks.beforeCommit({ changes, tx: {} as never });
+    expect(appended.map((c) => [c.rowKey, c.deleted, c.before])).toEqual([
+      ['b', false, encodeValue(pub)],
+      ['a', false, 'null'],
+      ['a', false, 'null'],
+      ['b', true, 'null'],
+      ['c', false, null],
+    ]);
   });
 });
