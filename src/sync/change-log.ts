@@ -92,7 +92,7 @@ export class ChangeLog {
         const n = values.length;
         return this.pg ? `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, pg_current_xact_id()::text::bigint, $${n})` : '(?, ?, ?, ?, NULL, ?)';
       });
-      await tx.$executeRawUnsafe(`INSERT INTO ${SYNC_TABLE} (model, "rowKey", deleted, before, txid, at) VALUES ${tuples.join(', ')}`, ...values);
+      await tx.$executeRawUnsafe(`INSERT INTO ${SYNC_TABLE} (model, "rowKey", deleted, "before", txid, at) VALUES ${tuples.join(', ')}`, ...values);
     }
   }
 
@@ -101,7 +101,7 @@ export class ChangeLog {
     const take = Math.max(1, Math.floor(limit));
     if (!this.pg) {
       const rows = (await prisma.$queryRawUnsafe(
-        `SELECT seq, "rowKey", deleted, before FROM ${SYNC_TABLE} WHERE model = ? AND seq > ? ORDER BY seq LIMIT ${take}`,
+        `SELECT seq, "rowKey", deleted, "before" FROM ${SYNC_TABLE} WHERE model = ? AND seq > ? ORDER BY seq LIMIT ${take}`,
         model,
         Number(after?.seq ?? 0),
       )) as { seq: number | bigint; rowKey: string; deleted: number | boolean; before: string | null }[];
@@ -112,7 +112,7 @@ export class ChangeLog {
     const pending = (after?.pending ?? []).filter(isId);
     const ended = pending.filter((x) => !snap.running.has(x));
     const running = [...snap.running].filter(isId);
-    const columns = `seq::text AS seq, txid::text AS txid, "rowKey", deleted, before`;
+    const columns = `seq::text AS seq, txid::text AS txid, "rowKey", deleted, "before"`;
     const early = ended.length
       ? ((await prisma.$queryRawUnsafe(`SELECT ${columns} FROM ${SYNC_TABLE} WHERE model = $1 AND txid IN (${ended.join(', ')}) ORDER BY txid, seq`, model)) as LogEntry[])
       : [];

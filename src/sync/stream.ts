@@ -29,9 +29,8 @@ const resync = (): StreamBatch => ({ documents: [], checkpoint: null, resync: tr
  * after every commit that changed the model, the changed rows since the
  * stream's last position, read exactly as `pull` reads them (the
  * subscriber's read rules now; removals only of rows it could read before
- * they changed). Commits are noticed
- * through the realtime hub, so a write on another instance wakes it too
- * (with Redis). An error never ends the stream: it sends a resync and
+ * they changed). Commits are noticed through the realtime hub, so a write
+ * on another instance wakes it too (with Redis). An error never ends the stream: it sends a resync and
  * carries on from a fresh position.
  */
 export function stream(gen: Generator, sync: Sync, ctx: Context, model: DmmfModel): AsyncIterableIterator<StreamBatch> {
