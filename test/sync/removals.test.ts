@@ -123,7 +123,8 @@ describe.each(providers)('sync removals reach only callers who could read the ro
     const ids = cases.map(() => randomUUID());
     for (const [i, c] of cases.entries()) await c.before?.(ids[i]);
     const checkpoints = {} as Record<Actor, unknown>;
-    for (const actor of actors) checkpoints[actor] = (await pullAll(actor, null)).checkpoint;
+    const full = {} as Record<Actor, Doc[]>;
+    for (const actor of actors) ({ checkpoint: checkpoints[actor], docs: full[actor] } = await pullAll(actor, null));
     const streams = {} as Record<Actor, ReturnType<typeof sseSubscribe>>;
     for (const actor of actors) streams[actor] = await openStream(actor);
     try {
@@ -133,7 +134,8 @@ describe.each(providers)('sync removals reach only callers who could read the ro
       const seen: string[] = [];
       const expected: string[] = [];
       for (const actor of actors) {
-        const pulled = (await pullAll(actor, checkpoints[actor])).docs;
+        // The full pull before counts too: a row the caller never could read appears in no answer at all.
+        const pulled = [...full[actor], ...(await pullAll(actor, checkpoints[actor])).docs];
         const streamed = await streamedUntil(streams[actor], marker);
         for (const [i, c] of cases.entries()) {
           expected.push(`${actor} / ${c.row}: pull ${c.expected[actor]}, stream ${c.expected[actor]}`);
