@@ -21,6 +21,16 @@ export interface LogEntry {
   txid?: string;
   rowKey: string;
   deleted: boolean;
+  /** The row before the change, typed JSON (`encodeValue`): `"null"` for a create, null when unknown. */
+  before: string | null;
+}
+
+/** What a write appends: one changed row. `before` as in {@link LogEntry}; omitted means unknown. */
+export interface LogChange {
+  model: string;
+  rowKey: string;
+  deleted: boolean;
+  before?: string | null;
 }
 
 export interface LogPage {
@@ -74,15 +84,15 @@ export class ChangeLog {
   }
 
   /** Appends changes inside the writing transaction `tx`. */
-  async append(tx: PrismaLike, changes: { model: string; rowKey: string; deleted: boolean }[], now: number): Promise<void> {
+  async append(tx: PrismaLike, changes: LogChange[], now: number): Promise<void> {
     for (let i = 0; i < changes.length; i += CHUNK) {
       const values: unknown[] = [];
       const tuples = changes.slice(i, i + CHUNK).map((c) => {
-        values.push(c.model, c.rowKey, this.pg ? c.deleted : c.deleted ? 1 : 0, now);
+        values.push(c.model, c.rowKey, this.pg ? c.deleted : c.deleted ? 1 : 0, c.before ?? null, now);
         const n = values.length;
-        return this.pg ? `($${n - 3}, $${n - 2}, $${n - 1}, pg_current_xact_id()::text::bigint, $${n})` : '(?, ?, ?, NULL, ?)';
+        return this.pg ? `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, pg_current_xact_id()::text::bigint, $${n})` : '(?, ?, ?, ?, NULL, ?)';
       });
-      await tx.$executeRawUnsafe(`INSERT INTO ${SYNC_TABLE} (model, "rowKey", deleted, txid, at) VALUES ${tuples.join(', ')}`, ...values);
+      await tx.$executeRawUnsafe(`INSERT INTO ${SYNC_TABLE} (model, "rowKey", deleted, "before", txid, at) VALUES ${tuples.join(', ')}`, ...values);
     }
   }
 
@@ -91,18 +101,18 @@ export class ChangeLog {
     const take = Math.max(1, Math.floor(limit));
     if (!this.pg) {
       const rows = (await prisma.$queryRawUnsafe(
-        `SELECT seq, "rowKey", deleted FROM ${SYNC_TABLE} WHERE model = ? AND seq > ? ORDER BY seq LIMIT ${take}`,
+        `SELECT seq, "rowKey", deleted, "before" FROM ${SYNC_TABLE} WHERE model = ? AND seq > ? ORDER BY seq LIMIT ${take}`,
         model,
         Number(after?.seq ?? 0),
-      )) as { seq: number | bigint; rowKey: string; deleted: number | boolean }[];
-      const entries = rows.map((r) => ({ seq: String(r.seq), rowKey: r.rowKey, deleted: !!r.deleted }));
+      )) as { seq: number | bigint; rowKey: string; deleted: number | boolean; before: string | null }[];
+      const entries = rows.map((r) => ({ seq: String(r.seq), rowKey: r.rowKey, deleted: !!r.deleted, before: r.before }));
       return { entries, next: { seq: entries.at(-1)?.seq ?? after?.seq ?? '0' }, more: entries.length === take };
     }
     const snap = await this.snapshot(prisma);
     const pending = (after?.pending ?? []).filter(isId);
     const ended = pending.filter((x) => !snap.running.has(x));
     const running = [...snap.running].filter(isId);
-    const columns = `seq::text AS seq, txid::text AS txid, "rowKey", deleted`;
+    const columns = `seq::text AS seq, txid::text AS txid, "rowKey", deleted, "before"`;
     const early = ended.length
       ? ((await prisma.$queryRawUnsafe(`SELECT ${columns} FROM ${SYNC_TABLE} WHERE model = $1 AND txid IN (${ended.join(', ')}) ORDER BY txid, seq`, model)) as LogEntry[])
       : [];
@@ -120,7 +130,7 @@ export class ChangeLog {
     // Still running and below the new position: they may yet commit changes that sort before it.
     const stillPending = new Set([...pending.filter((x) => snap.running.has(x)), ...running.filter((x) => BigInt(x) < BigInt(txid))]);
     const next = { txid, seq: last?.seq ?? after?.seq ?? '0', pending: [...stillPending] };
-    return { entries: [...early, ...main].map((r) => ({ seq: r.seq, txid: r.txid, rowKey: r.rowKey, deleted: r.deleted })), next, more: main.length === take };
+    return { entries: [...early, ...main].map((r) => ({ seq: r.seq, txid: r.txid, rowKey: r.rowKey, deleted: r.deleted, before: r.before })), next, more: main.length === take };
   }
 
   /**

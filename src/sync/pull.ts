@@ -7,6 +7,7 @@ import { readableOrThrow } from '../schema/secure/secure-args.ts';
 import type { LogPosition } from './change-log.ts';
 import type { Sync } from './create-sync.ts';
 import { readDocuments, removal, type SyncDocument } from './documents.ts';
+import { readableBefore } from './readable-before.ts';
 import { syncKey } from './sync-models.ts';
 
 /**
@@ -23,9 +24,11 @@ export interface SyncCheckpoint extends LogPosition {
 export interface PullResult {
   documents: SyncDocument[];
   checkpoint: SyncCheckpoint;
+  /** Whether the log may hold more changes after the checkpoint (not part of the API: the stream reads on while set). */
+  more: boolean;
 }
 
-/** Log pages read per pull at most (a page of one row's repeated changes yields one document). */
+/** Log pages read per pull at most (a page of one row's repeated changes yields one document, of hidden rows none). */
 const MAX_PAGES = 20;
 
 /** The checkpoint a client sent, checked; null for none. */
@@ -45,9 +48,12 @@ export function parseCheckpoint(value: unknown): SyncCheckpoint | null {
  * The rows of `model` changed after `checkpoint`, as the caller may read
  * them now: each changed row is either readable (its current document) or
  * not — deleted, or no longer matching the read rules — and then comes back
- * as `{ id, _deleted: true }`. Without a checkpoint, or with one past
+ * as `{ id, _deleted: true }`, but only when the caller could have read it
+ * before one of those changes (`readableBefore`): a row it never could read
+ * is not mentioned at all, so its id and activity do not leak. Without a checkpoint, or with one past
  * retention, every readable row is sent first (a full pull). Returns up to
- * `limit` documents; fewer means the client is up to date.
+ * `limit` documents; fewer means the client is up to date, unless the page
+ * cap was reached over changes the caller is not told about (`more`).
  */
 export async function pull(gen: Generator, sync: Sync, ctx: Context, model: DmmfModel, checkpoint: SyncCheckpoint | null, limit: number): Promise<PullResult> {
   const read = readableOrThrow(gen, ctx, model);
@@ -67,25 +73,37 @@ export async function pull(gen: Generator, sync: Sync, ctx: Context, model: Dmmf
     const ids = rows.map((r) => String(r[key]));
     const docs = await readDocuments(gen, ctx, ctx.prisma, model, ids);
     for (const id of ids) documents.push(docs.get(id) ?? removal(model, id));
-    if (ids.length === limit) return { documents, checkpoint: { ...cp, at: now, scan: { after: ids[ids.length - 1] } } };
+    if (ids.length === limit) return { documents, checkpoint: { ...cp, at: now, scan: { after: ids[ids.length - 1] } }, more: true };
     cp = { seq: cp.seq, ...(cp.txid ? { txid: cp.txid } : {}), ...(cp.pending ? { pending: cp.pending } : {}), at: now };
   }
-  const keys: string[] = [];
-  const seen = new Set(documents.map((d) => String(d[key])));
+  const sent = new Set(documents.map((d) => String(d[key])));
+  // Changed rows the caller cannot read now and could not before: nothing is said about them (unless a later change shows otherwise).
+  const silent = new Set<string>();
   let position: LogPosition = cp;
+  let more = false;
   // Whole pages only (a position is only known after a page): each asks for the room left, so at most `limit` documents
   // come back, plus the changes of pending transactions that ended (PostgreSQL, see `ChangeLog`).
-  for (let page = 0; page < MAX_PAGES && keys.length + documents.length < limit; page++) {
-    const { entries, next, more } = await sync.log.read(ctx.prisma, model.name, position, limit - documents.length - keys.length);
-    for (const entry of entries) {
-      if (seen.has(entry.rowKey)) continue;
-      seen.add(entry.rowKey);
-      keys.push(entry.rowKey);
+  for (let n = 0; n < MAX_PAGES && documents.length < limit; n++) {
+    const log = await sync.log.read(ctx.prisma, model.name, position, limit - documents.length);
+    const befores = new Map<string, (string | null)[]>();
+    for (const entry of log.entries) {
+      if (sent.has(entry.rowKey)) continue;
+      const list = befores.get(entry.rowKey);
+      if (list) list.push(entry.before);
+      else befores.set(entry.rowKey, [entry.before]);
     }
-    position = next;
+    const docs = await readDocuments(gen, ctx, ctx.prisma, model, [...befores.keys()].filter((id) => !silent.has(id)));
+    for (const [id, states] of befores) {
+      const doc = docs.get(id) ?? (readableBefore(model, gen.datamodel.provider, read, states) ? removal(model, id) : null);
+      if (doc) {
+        documents.push(doc);
+        sent.add(id);
+        silent.delete(id);
+      } else silent.add(id);
+    }
+    position = log.next;
+    more = log.more;
     if (!more) break;
   }
-  const docs = await readDocuments(gen, ctx, ctx.prisma, model, keys);
-  for (const id of keys) documents.push(docs.get(id) ?? removal(model, id));
-  return { documents, checkpoint: { ...position, at: now } };
+  return { documents, checkpoint: { ...position, at: now }, more };
 }

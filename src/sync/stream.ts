@@ -28,9 +28,9 @@ const resync = (): StreamBatch => ({ documents: [], checkpoint: null, resync: tr
  * away, whatever the reason: a new connection, a server restart), then,
  * after every commit that changed the model, the changed rows since the
  * stream's last position, read exactly as `pull` reads them (the
- * subscriber's read rules now, removals included). Commits are noticed
- * through the realtime hub, so a write on another instance wakes it too
- * (with Redis). An error never ends the stream: it sends a resync and
+ * subscriber's read rules now; removals only of rows it could read before
+ * they changed). Commits are noticed through the realtime hub, so a write
+ * on another instance wakes it too (with Redis). An error never ends the stream: it sends a resync and
  * carries on from a fresh position.
  */
 export function stream(gen: Generator, sync: Sync, ctx: Context, model: DmmfModel): AsyncIterableIterator<StreamBatch> {
@@ -73,7 +73,8 @@ export function stream(gen: Generator, sync: Sync, ctx: Context, model: DmmfMode
           const result = await pull(gen, sync, ctx, model, checkpoint, BATCH);
           checkpoint = result.checkpoint;
           if (result.documents.length) queue.push({ documents: result.documents, checkpoint, resync: false });
-          if (result.documents.length < BATCH) break;
+          // Not `documents.length < BATCH`: changes the subscriber is not told about fill pages without documents.
+          if (!result.more) break;
         }
       } catch (error) {
         if (stopped) return;

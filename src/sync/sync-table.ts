@@ -27,6 +27,8 @@ model StrataSyncChange {
   /// The changed row's id.
   rowKey    String
   deleted   Boolean
+  /// The row as it was before the change (typed JSON), "null" for a create, NULL when unknown: decides who is sent a removal.
+  before    String?
   /// pg_current_xact_id() of the writing transaction (PostgreSQL only).
   txid      BigInt?
   /// When it was written, in milliseconds since the epoch (retention).
