@@ -1,6 +1,7 @@
 import type { FieldNode, GraphQLObjectType, SelectionSetNode } from 'graphql';
 import { getNamedType, isObjectType } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
+import { assertStorableValues } from '../base/check-input-values.ts';
 import type { Where } from '../permissions/policy.ts';
 import type { DmmfField, DmmfModel } from '../base/datamodel.ts';
 import { relationFields, scalarFields } from '../base/datamodel.ts';
@@ -53,6 +54,7 @@ export function compileObject(state: CompileState, model: DmmfModel, type: Graph
     const targetType = fieldDef && getNamedType(fieldDef.type);
     if (relation && isObjectType(targetType)) {
       const args = getArgumentValues(fieldDef, node, state.variables);
+      assertStorableValues(args);
       pairs.push({ key, value: relation.isList ? toMany(state, model, relation, alias, targetType, node, args) : toOne(state, model, relation, alias, targetType, node), json: true });
       continue;
     }

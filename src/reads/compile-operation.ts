@@ -54,8 +54,9 @@ export function compileOperation(gen: Generator, roots: Map<string, ReadRoot>, a
       const state: CompileState = { ...base, sql: createSqlContext(gen.datamodel) };
       const { sql, finish } = compileRootField(state, root, fieldDef, node);
       const { values } = state.sql.params;
-      // Prisma refuses more than 999 bound values on SQLite (BAD_USER_INPUT): the general path gives that answer.
-      if (state.sql.dialect === 'sqlite' && values.length > 999) return null;
+      // Past what Prisma sends in one statement (999 bound values on SQLite, 32766 on PostgreSQL) the general path
+      // answers BAD_USER_INPUT: the lane declines so both lanes give that answer.
+      if (values.length > (state.sql.dialect === 'sqlite' ? 999 : 32_766)) return null;
       const statement = state.sql.dialect === 'sqlite' ? positionalParams(sql, values) : { sql, values };
       plans.push({ key, sql: statement.sql, params: statement.values, finish });
     }

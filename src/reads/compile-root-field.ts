@@ -1,6 +1,7 @@
 import type { FieldNode, GraphQLField, GraphQLObjectType } from 'graphql';
 import { getNamedType, isObjectType } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
+import { assertStorableValues } from '../base/check-input-values.ts';
 import { and, type Where } from '../permissions/policy.ts';
 import { type DmmfModel, plainUnique } from '../base/datamodel.ts';
 import { listArgs } from '../schema/generator.ts';
@@ -46,6 +47,8 @@ export function compileRootField(state: CompileState, root: ReadRoot, fieldDef: 
   const { gen, ctx, sql } = state;
   const { model } = root;
   const args = getArgumentValues(fieldDef, node, state.variables) as Record<string, any>;
+  // A value neither database can store is refused as the general path refuses it (it answers, the lane declines).
+  assertStorableValues(args);
   const type = getNamedType(fieldDef.type) as GraphQLObjectType;
   const asText = (expr: string) => ({ sql: sql.dialect === 'postgresql' ? `SELECT (${expr})::text AS j` : `SELECT (${expr}) AS j` });
   if (root.operation === 'findUnique') {
