@@ -1,4 +1,5 @@
 import type { FieldNode, GraphQLObjectType } from 'graphql';
+import { flipOrderBy } from '../schema/flip-order-by.ts';
 import { getNamedType, isObjectType } from 'graphql';
 import { badInput } from '../base/errors.ts';
 import { and } from '../permissions/policy.ts';
@@ -18,13 +19,6 @@ import { unsupported } from './unsupported.ts';
 import { compileOrderBy } from './sql/compile-order-by.ts';
 import { compileWhere } from './sql/compile-where.ts';
 
-const flip = (order: unknown): unknown => {
-  if (order === 'asc') return 'desc';
-  if (order === 'desc') return 'asc';
-  if (Array.isArray(order)) return order.map(flip);
-  if (order && typeof order === 'object') return Object.fromEntries(Object.entries(order).map(([k, v]) => [k, flip(v)]));
-  return order;
-};
 
 /** A compiled root field: its statement and how its JSON becomes the field's value. */
 export interface CompiledRoot {
@@ -78,7 +72,7 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   const pairs: JsonPair[] = [{ key: 'k', value: jsonObject(sql.dialect, ids.map((f) => ({ key: f, value: column(alias, scalarField(model, f)) }))), json: true }];
   if (nodeNode && nodeType && isObjectType(nodeType)) pairs.push({ key: 'n', value: compileObject(state, model, nodeType, alias, nodeNode.selectionSet), json: true });
   const conditions = [compileWhere(sql, model, alias, where)];
-  const pageOrder = backward ? flip(order) : order;
+  const pageOrder = backward ? flipOrderBy(order) : order;
   if (cursor != null) {
     // The cursor names a row by its primary key; Prisma looks it up in the whole table and skips it. A row
     // that is gone or hidden from the viewer gives an empty page, as in resolveConnection.

@@ -1,4 +1,5 @@
 import type { GraphQLObjectType, SelectionSetNode } from 'graphql';
+import { flipOrderBy } from '../schema/flip-order-by.ts';
 import type { DmmfModel } from '../base/datamodel.ts';
 import { idFields } from '../base/datamodel.ts';
 import type { ListArgs } from '../schema/generator.ts';
@@ -50,7 +51,7 @@ export function compileList(
   const row = object(state, model, type, alias, selectionSet);
   const where = conditions.filter(Boolean);
   // A negative take reads the order reversed (as Prisma flips it), then gives the page back in the order asked.
-  const order = withTiebreaker(model, alias, compileOrderBy(sql, model, alias, backwards ? flip(list.orderBy) : list.orderBy), backwards);
+  const order = withTiebreaker(model, alias, compileOrderBy(sql, model, alias, backwards ? flipOrderBy(list.orderBy, refuseNulls) : list.orderBy), backwards);
   const from = join?.from ?? `${table(model)} AS ${quote(alias)}`;
   const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const page = limitOffset((v) => sql.params.add(v), backwards ? -list.take! : list.take, list.skip, sql.dialect);
@@ -79,14 +80,7 @@ function withTiebreaker(model: DmmfModel, alias: string, order: string[], descen
   return [...order, ...ids.filter((column) => !named(column)).map((column) => `${column} ${descending ? 'DESC' : 'ASC'}`)];
 }
 
-/** An orderBy with every direction reversed (Prisma's reading of a negative take). */
-function flip(order: unknown): unknown {
-  if (order === 'asc') return 'desc';
-  if (order === 'desc') return 'asc';
-  if (Array.isArray(order)) return order.map(flip);
-  if (order && typeof order === 'object') {
-    if ('nulls' in order) unsupported('a negative take with a nulls placement');
-    return Object.fromEntries(Object.entries(order).map(([k, v]) => [k, flip(v)]));
-  }
-  return order;
+/** A nulls placement cannot be reversed the way Prisma reverses it for a negative take. */
+function refuseNulls(node: object): void {
+  if ('nulls' in node) unsupported('a negative take with a nulls placement');
 }

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileCursor } from '../../src/reads/sql/compile-cursor.ts';
 import { compileOrderBy } from '../../src/reads/sql/compile-order-by.ts';
 import { compileWhere } from '../../src/reads/sql/compile-where.ts';
-import { delegateName, type DmmfModel, idFields } from '../../src/base/datamodel.ts';
+import { delegateName, idFields } from '../../src/base/datamodel.ts';
 import { providers } from '../support/databases.ts';
 import { quote } from '../../src/reads/sql/sql-context.ts';
-import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { randomWhere } from './random-where.ts';
 import { seedRelations, seedScalars } from './seed-values.ts';
-import { CASES, flip, lastStatement, createRandom, fuzzSeed, idsOf, loadRows, randomOrderBy, type Row, runCompiled, schemaPath, show } from './values-fuzz.ts';
+import { CASES, flip, lastStatement, createRandom, fuzzSeed, randomOrderBy, type Row, runCompiled, show, useSeededFixture } from './values-fuzz.ts';
 
 const fixtures = [
   { schema: 'relations', seed: seedRelations },
@@ -23,26 +22,15 @@ const cases = providers.flatMap((provider) => fixtures.map((f) => [provider, f] 
  * findMany and through the compiled cursor condition.
  */
 describe.each(cases)('compileCursor against Prisma on %s', (provider, fixture) => {
-  let t: TestApp;
-  let rows: Map<string, Row[]>;
-  beforeAll(async () => {
-    t = await createTestApp(provider, { schemaPath: schemaPath(fixture.schema), env: { STRATA_REST: 'false' } });
-    await fixture.seed(t);
-    rows = await loadRows(t);
-  });
-  afterAll(() => t?.close());
-
-  const world = () => ({ provider, model: (n: string) => t.app.datamodel.model(n), rows: (n: string) => rows.get(n) ?? [], Prisma: t.app.db.Prisma });
-  const models = (n: string) => t.app.datamodel.model(n);
-  const prismaIds = async (model: DmmfModel, args: Row) =>
-    idsOf(model, await (t.prisma as any)[delegateName(model.name)].findMany({ ...args, select: Object.fromEntries(idFields(model).map((f) => [f, true])) }));
+  const fx = useSeededFixture(provider, fixture);
+  const { world, models, prismaIds } = fx;
 
   it(`pages ${CASES} random cursors as Prisma does (${fixture.schema})`, async () => {
     const r = createRandom(fuzzSeed + 1);
     let nonEmpty = 0;
     for (let i = 0; i < CASES; i++) {
-      const model = r.pick(t.app.datamodel.models);
-      const all = rows.get(model.name) ?? [];
+      const model = r.pick(fx.t.app.datamodel.models);
+      const all = fx.rows(model.name);
       if (!all.length) continue;
       const where = r.chance(0.4) ? randomWhere(r, world(), model, 1) : undefined;
       const orderBy = r.chance(0.15) ? undefined : randomOrderBy(r, models, model);
@@ -62,7 +50,7 @@ describe.each(cases)('compileCursor against Prisma on %s', (provider, fixture) =
         continue;
       }
       const backwards = take < 0;
-      const actual = await runCompiled(t, model, (ctx, alias) => {
+      const actual = await runCompiled(fx.t, model, (ctx, alias) => {
         const filter = compileWhere(ctx, model, alias, where);
         // Prisma runs a negative take in the reversed order, then flips the page back.
         // Without an orderBy Prisma orders by the primary key; the statement ends with the primary key ascending, as the read compiler's do.
@@ -88,9 +76,9 @@ describe.each(cases)('compileCursor against Prisma on %s', (provider, fixture) =
     let nonEmpty = 0;
     for (let i = 0; i < CASES / 3; i++) {
       const [parentName, relation, key] = r.pick(nested);
-      const parent = t.app.datamodel.model(parentName);
-      const model = t.app.datamodel.model(parent.fields.find((f) => f.name === relation)!.type);
-      const all = rows.get(model.name) ?? [];
+      const parent = fx.t.app.datamodel.model(parentName);
+      const model = fx.t.app.datamodel.model(parent.fields.find((f) => f.name === relation)!.type);
+      const all = fx.rows(model.name);
       const where = r.chance(0.4) ? randomWhere(r, world(), model, 1) : undefined;
       const orderBy = r.chance(0.15) ? undefined : randomOrderBy(r, models, model);
       const cursor = { id: r.chance(0.1) ? 'gone' : r.pick(all).id };
@@ -99,14 +87,14 @@ describe.each(cases)('compileCursor against Prisma on %s', (provider, fixture) =
       const label = `${provider} STRATA_FUZZ_SEED=${fuzzSeed} nested case ${i}: ${parentName}.${relation} ${show({ where, orderBy, cursor, take, skip })}`;
       let parents: Row[];
       try {
-        parents = await (t.prisma as any)[delegateName(parentName)].findMany({ select: { id: true, [relation]: { where, orderBy, cursor, take, skip, select: { id: true } } } });
+        parents = await (fx.t.prisma as any)[delegateName(parentName)].findMany({ select: { id: true, [relation]: { where, orderBy, cursor, take, skip, select: { id: true } } } });
       } catch {
         continue;
       }
       const backwards = take < 0;
       for (const p of parents) {
         const expected = (p[relation] as Row[]).map((row) => String(row.id));
-        const actual = await runCompiled(t, model, (ctx, alias) => {
+        const actual = await runCompiled(fx.t, model, (ctx, alias) => {
           const link = (a: string) => `${quote(a)}.${quote(key)} = ${ctx.params.add(p.id)}`;
           const given = orderBy ?? idFields(model).map((f) => ({ [f]: 'asc' }));
           const order = [...compileOrderBy(ctx, model, alias, backwards ? flip(given) : given), ...compileOrderBy(ctx, model, alias, [{ id: 'asc' }])];

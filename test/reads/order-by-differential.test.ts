@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileOrderBy } from '../../src/reads/sql/compile-order-by.ts';
 import { compileWhere } from '../../src/reads/sql/compile-where.ts';
-import { delegateName, type DmmfModel, idFields } from '../../src/base/datamodel.ts';
 import { providers } from '../support/databases.ts';
-import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { randomWhere } from './random-where.ts';
 import { seedRelations, seedScalars } from './seed-values.ts';
-import { CASES, createRandom, fuzzSeed, idsOf, loadRows, randomOrderBy, type Row, runCompiled, schemaPath, show } from './values-fuzz.ts';
+import { CASES, createRandom, fuzzSeed, randomOrderBy, runCompiled, show, useSeededFixture } from './values-fuzz.ts';
 
 const fixtures = [
   { schema: 'relations', seed: seedRelations },
@@ -20,24 +18,13 @@ const cases = providers.flatMap((provider) => fixtures.map((f) => [provider, f] 
  * filters, take and skip, through Prisma's findMany and the compiled ORDER BY.
  */
 describe.each(cases)('compileOrderBy against Prisma on %s', (provider, fixture) => {
-  let t: TestApp;
-  let rows: Map<string, Row[]>;
-  beforeAll(async () => {
-    t = await createTestApp(provider, { schemaPath: schemaPath(fixture.schema), env: { STRATA_REST: 'false' } });
-    await fixture.seed(t);
-    rows = await loadRows(t);
-  });
-  afterAll(() => t?.close());
-
-  const world = () => ({ provider, model: (n: string) => t.app.datamodel.model(n), rows: (n: string) => rows.get(n) ?? [], Prisma: t.app.db.Prisma });
-  const models = (n: string) => t.app.datamodel.model(n);
-  const prismaIds = async (model: DmmfModel, args: Row) =>
-    idsOf(model, await (t.prisma as any)[delegateName(model.name)].findMany({ ...args, select: Object.fromEntries(idFields(model).map((f) => [f, true])) }));
+  const fx = useSeededFixture(provider, fixture);
+  const { world, models, prismaIds } = fx;
 
   it(`orders ${CASES} random lists as Prisma does (${fixture.schema})`, async () => {
     const r = createRandom(fuzzSeed);
     for (let i = 0; i < CASES; i++) {
-      const model = r.pick(t.app.datamodel.models);
+      const model = r.pick(fx.t.app.datamodel.models);
       const where = r.chance(0.4) ? randomWhere(r, world(), model, 1) : undefined;
       const orderBy = randomOrderBy(r, models, model);
       const take = r.chance(0.5) ? 1 + r.int(6) : undefined;
@@ -49,7 +36,7 @@ describe.each(cases)('compileOrderBy against Prisma on %s', (provider, fixture) 
       } catch {
         continue;
       }
-      const actual = await runCompiled(t, model, (ctx, alias) => ({
+      const actual = await runCompiled(fx.t, model, (ctx, alias) => ({
         where: [compileWhere(ctx, model, alias, where)],
         orderBy: compileOrderBy(ctx, model, alias, orderBy),
         take,

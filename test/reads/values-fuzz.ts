@@ -5,17 +5,20 @@
  * client's `$queryRawUnsafe`, as the read engine runs its statements.
  */
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { DmmfField, DmmfModel } from '../../src/base/datamodel.ts';
 import { delegateName, idFields, relationFields, scalarFields } from '../../src/base/datamodel.ts';
 import { table } from '../../src/reads/sql/columns.ts';
 import { createSqlContext, quote, type SqlContext } from '../../src/reads/sql/sql-context.ts';
-import type { TestApp } from '../support/test-app.ts';
+import type { Provider } from '../support/databases.ts';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 export const schemaPath = (name: string) => path.resolve(import.meta.dirname, `../fixtures/schemas/${name}.prisma`);
 
 /** Random cases per schema and provider (bounded: each is two statements). */
 export const CASES = Number(process.env.STRATA_FUZZ_CASES ?? 300);
-export const fuzzSeed = Number(process.env.STRATA_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// A fixed seed under CI (a run is reproducible); a new one on every local run (it explores).
+export const fuzzSeed = Number(process.env.STRATA_FUZZ_SEED ?? (process.env.CI ? 20_261_204 : Math.floor(Math.random() * 2 ** 31)));
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
 export function createRandom(seed: number) {
@@ -132,4 +135,31 @@ export function flip(orderBy: Row[]): Row[] {
     return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, turn(inner)]));
   };
   return orderBy.map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, turn(v)])));
+}
+
+/**
+ * A fixture app seeded for a differential test, opened before its tests and
+ * closed after: its rows, the random generators' world, and Prisma's own
+ * answer to a findMany as key lists.
+ */
+export function useSeededFixture(provider: Provider, fixture: { schema: string; seed: (t: TestApp) => Promise<void> }) {
+  let t: TestApp;
+  let rows: Map<string, Row[]>;
+  beforeAll(async () => {
+    t = await createTestApp(provider, { schemaPath: schemaPath(fixture.schema), env: { STRATA_REST: 'false' } });
+    await fixture.seed(t);
+    rows = await loadRows(t);
+  });
+  afterAll(() => t?.close());
+  const model = (name: string) => t.app.datamodel.model(name);
+  return {
+    get t() {
+      return t;
+    },
+    rows: (name: string) => rows.get(name) ?? [],
+    models: model,
+    world: () => ({ provider, model, rows: (name: string) => rows.get(name) ?? [], Prisma: t.app.db.Prisma }),
+    prismaIds: async (m: DmmfModel, args: Row) =>
+      idsOf(m, await (t.prisma as any)[delegateName(m.name)].findMany({ ...args, select: Object.fromEntries(idFields(m).map((f) => [f, true])) })),
+  };
 }

@@ -1,4 +1,5 @@
 import { getRefFromModel, queryFromInfo } from '@pothos/plugin-prisma';
+import { flipOrderBy } from '../flip-order-by.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../base/context.ts';
 import { badInput } from '../../base/errors.ts';
@@ -54,13 +55,6 @@ export function defineConnectionType(gen: Generator, model: DmmfModel): void {
   );
 }
 
-const flip = (order: unknown): unknown => {
-  if (order === 'asc') return 'desc';
-  if (order === 'desc') return 'asc';
-  if (Array.isArray(order)) return order.map(flip);
-  if (order && typeof order === 'object') return Object.fromEntries(Object.entries(order).map(([k, v]) => [k, flip(v)]));
-  return order;
-};
 
 interface ConnectionArgs {
   where?: unknown;
@@ -110,7 +104,7 @@ export async function resolveConnection(
       : await delegate.findMany({
           ...query,
           where: args.where,
-          orderBy: backward ? flip(order) : order,
+          orderBy: backward ? flipOrderBy(order) : order,
           take: size + 1,
           ...(at ? { cursor: at, skip: 1 } : {}),
         });
