@@ -1,21 +1,11 @@
 import type { Datamodel, DmmfField, DmmfModel } from '../../src/base/datamodel.ts';
 import { idFields, relationFields, scalarFields } from '../../src/base/datamodel.ts';
 import { names } from '../../src/base/naming.ts';
+import { createRandom, type Random } from './values-fuzz.ts';
 
-/** A small seeded PRNG (mulberry32), so a failing case replays from its seed. */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(items: T[]): T => items[int(items.length)], chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof random>;
+/** The seeded PRNG of the value fuzzers, so a failing case replays from its seed. */
+export const random = createRandom;
+type Rng = Random;
 
 /** Values present in the database, by model and field, to filter on. */
 export type Samples = Record<string, Record<string, unknown[]>>;

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileWhere } from '../../src/reads/sql/compile-where.ts';
 import { delegateName, idFields } from '../../src/base/datamodel.ts';
 import { providers, type Provider } from '../support/databases.ts';
-import { createTestApp, type TestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 import { randomWhere } from './random-where.ts';
 import { seedLists, seedRelations, seedScalars } from './seed-values.ts';
-import { CASES, createRandom, fuzzSeed, idsOf, loadRows, type Row, runCompiled, schemaPath, show } from './values-fuzz.ts';
+import { CASES, createRandom, fuzzSeed, idsOf, type Row, runCompiled, show, useSeededFixture } from './values-fuzz.ts';
 
 const fixtures: { schema: string; seed: (t: TestApp) => Promise<void>; only?: Provider }[] = [
   { schema: 'relations', seed: seedRelations },
@@ -16,40 +16,32 @@ const fixtures: { schema: string; seed: (t: TestApp) => Promise<void>; only?: Pr
 const cases = providers.flatMap((provider) => fixtures.filter((f) => !f.only || f.only === provider).map((f) => [provider, f] as const));
 
 describe.each(cases)('compileWhere against Prisma on %s', (provider, fixture) => {
-  let t: TestApp;
-  let rows: Map<string, Row[]>;
-  beforeAll(async () => {
-    t = await createTestApp(provider, { schemaPath: schemaPath(fixture.schema), env: { STRATA_REST: 'false' } });
-    await fixture.seed(t);
-    rows = await loadRows(t);
-  });
-  afterAll(() => t?.close());
+  const fx = useSeededFixture(provider, fixture);
 
   /** The same rows through Prisma's findMany and through `WHERE <compileWhere>`, as sorted key lists. */
   async function both(modelName: string, where: Row) {
-    const model = t.app.datamodel.model(modelName);
-    const select = Object.fromEntries(idFields(model).map((f) => [f, true]));
-    const expected = idsOf(model, await (t.prisma as any)[delegateName(modelName)].findMany({ where, select })).sort();
-    const actual = (await runCompiled(t, model, (ctx, alias) => ({ where: [compileWhere(ctx, model, alias, where)] }))).sort();
+    const model = fx.models(modelName);
+    const expected = (await fx.prismaIds(model, { where })).sort();
+    const actual = (await runCompiled(fx.t, model, (ctx, alias) => ({ where: [compileWhere(ctx, model, alias, where)] }))).sort();
     return { expected, actual };
   }
 
   it(`answers ${CASES} random filters with Prisma's rows (${fixture.schema})`, async () => {
     const r = createRandom(fuzzSeed);
-    const world = { provider, model: (n: string) => t.app.datamodel.model(n), rows: (n: string) => rows.get(n) ?? [], Prisma: t.app.db.Prisma };
+    const world = fx.world();
     let compared = 0;
     let matched = 0;
     for (let i = 0; i < CASES; i++) {
-      const model = r.pick(t.app.datamodel.models);
+      const model = r.pick(fx.t.app.datamodel.models);
       const where = randomWhere(r, world, model);
       let expected: string[];
       const select = Object.fromEntries(idFields(model).map((f) => [f, true]));
       try {
-        expected = idsOf(model, await (t.prisma as any)[delegateName(model.name)].findMany({ where, select })).sort();
+        expected = idsOf(model, await (fx.t.prisma as any)[delegateName(model.name)].findMany({ where, select })).sort();
       } catch {
         continue; // an input Prisma refuses (e.g. an enum filter with no value in the table)
       }
-      const actual = (await runCompiled(t, model, (ctx, alias) => ({ where: [compileWhere(ctx, model, alias, where)] })).catch((error) => {
+      const actual = (await runCompiled(fx.t, model, (ctx, alias) => ({ where: [compileWhere(ctx, model, alias, where)] })).catch((error) => {
         throw new Error(`STRATA_FUZZ_SEED=${fuzzSeed} case ${i}: ${model.name} ${show(where)}\n${(error as Error).message}`);
       })).sort();
       expect(actual, `STRATA_FUZZ_SEED=${fuzzSeed} case ${i}: ${model.name} where ${show(where)}`).toEqual(expected);
