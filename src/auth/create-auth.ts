@@ -50,7 +50,7 @@ export interface Auth extends AuthCore {
   /** The transport-free viewer resolution (HTTP, graphql-ws `connection_init`, upgrade requests); see docs/auth.md. */
   resolveViewer(source: ViewerSource): Promise<Viewer>;
   /** Resolves the viewer of an HTTP request, queuing session cookie changes for its response. */
-  viewerForRequest(request: Request, serverContext?: ServerContext): Promise<Viewer>;
+  viewerForRequest(request: { headers: Pick<Headers, 'get'> }, serverContext?: ServerContext): Promise<Viewer>;
   /** Answers the OAuth routes and, outside production, the verification link page (null for other paths); null without a user model. */
   oauth: ((request: Request, url: URL, serverContext?: ServerContext) => Promise<Response | null>) | null;
   close(): Promise<void>;
@@ -115,7 +115,7 @@ export function createAuth(options: CreateAuthOptions): Auth {
   const verifyPage = user ? createDevVerifyPage(core as UserAuth, config.graphqlPath) : null;
   const oauth: typeof oauthRoutes =
     oauthRoutes && verifyPage && (async (request, url, address) => (await verifyPage(request, url)) ?? oauthRoutes(request, url, address));
-  const addressOf = (request: Request, serverContext?: ServerContext) =>
+  const addressOf = (request: { headers: Pick<Headers, 'get'> }, serverContext?: ServerContext) =>
     clientAddress(serverContext?.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), isTrusted);
   return {
     ...core,

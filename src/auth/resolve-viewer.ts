@@ -13,7 +13,7 @@ import { anonymous, type Viewer } from '../base/viewer.ts';
  */
 export interface ViewerSource {
   /** Request headers: `authorization`, `cookie`, `x-strata-admin-secret`. */
-  headers?: Headers | Record<string, string | string[] | undefined>;
+  headers?: Pick<Headers, 'get'> | Record<string, string | string[] | undefined>;
   /** A raw `Cookie` header, when headers are not at hand. */
   cookie?: string;
   /** A session token given directly (same as `Authorization: Bearer <token>`). */
@@ -51,7 +51,7 @@ async function assertOpen(auth: AuthCore, bucket: Bucket): Promise<void> {
 
 function header(headers: ViewerSource['headers'] | undefined, name: string): string | undefined {
   if (!headers) return undefined;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Pick<Headers, 'get'>).get(name) ?? undefined;
   const record = headers as Record<string, string | string[] | undefined>;
   const key = Object.keys(record).find((k) => k.toLowerCase() === name);
   const value = key === undefined ? undefined : record[key];

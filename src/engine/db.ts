@@ -17,6 +17,13 @@ export interface Database {
   Prisma: Record<string, any>;
   /** Statements run since start, with their SQL, when `recordStatements` is on (tests and benchmarks catch N+1 queries with it). */
   statements: { count: number; log: string[] };
+  /**
+   * Runs one read statement (numbered `$n` placeholders on PostgreSQL, `?` on
+   * SQLite) and returns its rows. On PostgreSQL it goes to the pool directly,
+   * named like Prisma's own statements (parsed once per connection), skipping
+   * the client's per-call work; statements are counted like Prisma's.
+   */
+  readRows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -39,6 +46,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const { PrismaClient, Prisma } = await import(pathToFileURL(options.clientEntry).href);
   let closePool = async () => {};
+  let poolQuery: ((sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>) | undefined;
   const sqlite = providerOf(options.databaseUrl) === 'sqlite';
   let adapter;
   if (sqlite) {
@@ -50,6 +58,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     // The generator's type wants a string; undefined (past the bound) runs the statement unnamed.
     const statementNameGenerator = prepared ? (createStatementNames() as (query: { sql: string }) => string) : undefined;
     adapter = new PrismaPg(pool, { statementNameGenerator });
+    // Instrumented databases keep every statement on the adapter, where spans and timings are taken.
+    if (!options.instrument) {
+      poolQuery = async (sql, params) => (await pool.query({ text: sql, values: params, name: statementNameGenerator?.({ sql }) })).rows;
+    }
     closePool = () => pool.end();
   }
   if (options.instrument) adapter = instrumentAdapter(adapter, sqlite ? 'sqlite' : 'postgresql');
@@ -64,10 +76,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   // relationJoins (and its SQL bug) exists on PostgreSQL only.
   const prisma = sqlite ? client : withNestedCountOrderFix(client);
+  const readRows = poolQuery
+    ? (sql: string, params: unknown[]) => {
+        if (options.recordStatements) {
+          statements.count += 1;
+          statements.log.push(sql);
+        }
+        return poolQuery(sql, params);
+      }
+    : async (sql: string, params: unknown[]) => (await prisma.$queryRawUnsafe(sql, ...params)) as Record<string, unknown>[];
   return {
     prisma,
     Prisma,
     statements,
+    readRows,
     close: async () => {
       await client.$disconnect();
       await closePool();

@@ -1,19 +1,36 @@
-import type { Context } from '../base/context.ts';
 import type { RootPlan } from './compile-operation.ts';
 
-/**
- * Runs the statements of a compiled operation (root fields concurrently, as
- * graphql-js resolves query fields) and assembles `data` in response order.
- */
-export async function runPlan(ctx: Context, plans: RootPlan[]): Promise<Record<string, unknown>> {
-  const values = await Promise.all(
+/** Runs one statement and returns its rows (the database's `readRows`). */
+export type ReadRows = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** The JSON text of each root field, in response order (statements run concurrently, as graphql-js resolves query fields). */
+async function rootTexts(readRows: ReadRows, plans: RootPlan[]): Promise<string[]> {
+  return Promise.all(
     plans.map(async (plan) => {
-      if ('value' in plan) return plan.value;
-      const rows = (await ctx.prisma.$queryRawUnsafe(plan.sql, ...plan.params)) as { j: string | null }[];
-      const text = rows[0]?.j;
-      const value = text == null ? null : JSON.parse(text);
-      return plan.finish ? plan.finish(value) : value;
+      if ('value' in plan) return JSON.stringify(plan.value);
+      const rows = await readRows(plan.sql, plan.params);
+      const text = (rows[0]?.j as string | null | undefined) ?? null;
+      if (!plan.finish) return text ?? 'null';
+      return JSON.stringify(plan.finish(text === null ? null : JSON.parse(text)));
     }),
   );
-  return Object.fromEntries(plans.map((plan, i) => [plan.key, values[i]]));
+}
+
+/** Runs a compiled operation and assembles `data` as objects (for the executor's result). */
+export async function runPlan(readRows: ReadRows, plans: RootPlan[]): Promise<Record<string, unknown>> {
+  const texts = await rootTexts(readRows, plans);
+  return Object.fromEntries(plans.map((plan, i) => [plan.key, JSON.parse(texts[i]!)]));
+}
+
+/**
+ * Runs a compiled operation and returns the response body `{"data":{...}}`
+ * as text: the JSON each statement built is written as the database wrote it,
+ * never parsed and serialised again (response keys are GraphQL names, which
+ * need no escaping).
+ */
+export async function runPlanText(readRows: ReadRows, plans: RootPlan[]): Promise<string> {
+  const texts = await rootTexts(readRows, plans);
+  let body = '{"data":{';
+  for (let i = 0; i < plans.length; i++) body += `${i ? ',' : ''}"${plans[i]!.key}":${texts[i]}`;
+  return `${body}}}`;
 }

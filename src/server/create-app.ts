@@ -1,4 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
+import { isAdmin } from '../base/viewer.ts';
+import { createReadEngine } from '../reads/create-read-engine.ts';
+import type { Generator } from '../schema/generator.ts';
+import { createReadLane } from './read-lane/create-read-lane.ts';
+import { LaneDocuments } from './read-lane/lane-documents.ts';
+import { createRequestLimits } from './request-limits.ts';
 import type { Logger } from 'pino';
 import { type Auth, type CreateAuthOptions, createAuth } from '../auth/create-auth.ts';
 import type { Config } from '../base/config.ts';
@@ -31,6 +38,8 @@ import { loadSyncRules } from './load-sync-rules.ts';
 export interface App {
   config: Config;
   yoga: StrataYoga;
+  /** Node's request listener for the app: the read lane in front of yoga (see src/server/read-lane). */
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
   schema: GraphQLSchema;
   datamodel: Datamodel;
   db: Database;
@@ -145,9 +154,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ];
     const policy = options.policy ?? (await step.loadPolicy(config, datamodel, extensions));
     const schema = applyOperationRules(step.buildSchema({ datamodel, limits: config.limits, dbNull: db.Prisma.DbNull, policy, hooks: sync ? sync.hooks(functions.hooks) : functions.hooks, extensions }));
-    const yoga = step.createStrataYoga({ config, schema, prisma: db.prisma, log, auth, realtime, functions, storage });
+    const limits = createRequestLimits({ config: config.rateLimit, limiter: auth.throttle.limiter, trustedProxies: config.auth.trustedProxies, adminSecret: config.auth.adminSecret });
+    const generator = schema.extensions?.strataGenerator as Generator | undefined;
+    const engine = config.readEngine === 'compiled' && generator ? createReadEngine(generator, { isAdmin: (ctx) => isAdmin(ctx.viewer), readRows: db.readRows }) : null;
+    const documents = engine ? new LaneDocuments() : null;
+    const yoga = step.createStrataYoga({ config, schema, prisma: db.prisma, log, auth, realtime, functions, storage, limits, reads: engine && { engine, documents } });
+    const handle = engine && documents
+      ? createReadLane({ config, schema, engine, documents, prisma: db.prisma, log, changes: realtime, auth, limits }, yoga)
+      : (req: IncomingMessage, res: ServerResponse) => void yoga(req, res);
     const backups = await step.createBackups(config, db.prisma, log);
     resources.add(backups, () => backups.close());
-    return { config, yoga, schema, datamodel, db, log, auth, realtime, functions, storage, backups, close: () => resources.close() };
+    return { config, yoga, handle, schema, datamodel, db, log, auth, realtime, functions, storage, backups, close: () => resources.close() };
   });
 }

@@ -25,6 +25,9 @@ import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useSessionCheck } from './plugins/use-session-check.ts';
 import { useUploads } from './plugins/use-uploads.ts';
 import type { Storage } from '../storage/create-storage.ts';
+import type { ReadEngine } from '../reads/create-read-engine.ts';
+import type { LaneDocuments } from './read-lane/lane-documents.ts';
+import { createRequestLimits, type RequestLimits } from './request-limits.ts';
 
 /** Headers whose presence proves a request was preflighted (yoga's, Apollo Client's, and GraphQL over HTTP's). */
 const csrfHeaders = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-apollo-operation-name', 'graphql-preflight'];
@@ -42,12 +45,17 @@ export interface CreateYogaOptions {
   functions?: Functions;
   /** File storage; without it multipart uploads are refused. */
   storage?: Storage | null;
+  /** The API's request limits (shared with the read lane). @default built from `config.rateLimit` */
+  limits?: RequestLimits | null;
+  /** The read compiler, and where the query texts it answered are handed to the read lane. @default none (graphql-js executes every read) */
+  reads?: { engine: ReadEngine; documents: LaneDocuments | null } | null;
 }
 
 export type StrataYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 /** The yoga instance with Strata's plugins in their fixed order. */
-export function createStrataYoga({ config, schema, prisma, log, auth, realtime, functions, storage = null }: CreateYogaOptions): StrataYoga {
+export function createStrataYoga({ config, schema, prisma, log, auth, realtime, functions, storage = null, limits, reads = null }: CreateYogaOptions): StrataYoga {
+  const requestLimits = limits !== undefined ? limits : createRequestLimits({ config: config.rateLimit, limiter: auth?.throttle.limiter, trustedProxies: config.auth.trustedProxies, adminSecret: config.auth.adminSecret });
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: config.graphqlPath,
@@ -81,7 +89,7 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       // Health probes answer before any GraphQL work and need no CSRF header.
       useHealth(prisma),
       // Requests over the per-address and per-user limits get 429 before any other work (probes above are never counted).
-      useRateLimit({ config: config.rateLimit, limiter: auth?.throttle.limiter, trustedProxies: config.auth.trustedProxies, adminSecret: config.auth.adminSecret }),
+      useRateLimit(requestLimits),
       // GraphiQL's files, from npm (no CDN), and / leading to it: static GETs, like the page itself needing no CSRF header.
       ...(config.graphiql ? [useGraphiQLAssets(config.graphqlPath)] : []),
       // OAuth redirects are top-level GET navigations (no CSRF header possible); also sets queued session cookies.
@@ -107,7 +115,7 @@ export function createStrataYoga({ config, schema, prisma, log, auth, realtime, 
       // Subscriptions over SSE end when their session does (websockets check theirs per connection).
       ...(auth ? [useSessionCheck(auth, config.realtime.sessionCheckMs, log)] : []),
       // Last: generated reads skip graphql-js execution once every check above has passed (src/reads).
-      useCompiledReads(config, schema, log),
+      useCompiledReads(reads?.engine ?? null, reads?.documents ?? null, log),
     ],
   });
 }

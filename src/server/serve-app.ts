@@ -41,7 +41,7 @@ function startBackground(app: App): void {
  */
 export async function serveApp({ app, host, port, log }: ServeAppOptions): Promise<ServedApp> {
   let current = app;
-  const server = await listen((req: IncomingMessage, res: ServerResponse) => current.yoga(req, res), host, port);
+  const server = await listen((req: IncomingMessage, res: ServerResponse) => current.handle(req, res), host, port);
   const ws = attachWebSocket({ server: server.server, app: () => current, log });
   startBackground(current);
   return {

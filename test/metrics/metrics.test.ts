@@ -28,7 +28,7 @@ describe.each(providers)('metrics after a scripted workload on %s', (provider) =
   beforeAll(async () => {
     api = await createStorageTestApp(provider, { STRATA_METRICS_TOKEN: TOKEN, STRATA_ADMIN_SECRET: SECRET, STRATA_AUTH_MAX_FAILURES_PER_ACCOUNT: '1' });
     jobs = await createTestApp(provider, { env: { STRATA_APP_DIR: functionsApp } });
-    wsServer = await listen(api.app.yoga, '127.0.0.1', 0);
+    wsServer = await listen(api.app.handle, '127.0.0.1', 0);
     ws = attachWebSocket({ server: wsServer.server, app: () => api.app, log: api.app.log });
   });
   afterAll(async () => {

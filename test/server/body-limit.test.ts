@@ -30,7 +30,7 @@ describe('the request body limit (STRATA_MAX_REQUEST_BYTES)', () => {
   let server: Listening;
   beforeAll(async () => {
     t = await createTestApp('sqlite', { env: { STRATA_MAX_REQUEST_BYTES: String(LIMIT) } });
-    server = await listen(t.app.yoga, '127.0.0.1', 0);
+    server = await listen(t.app.handle, '127.0.0.1', 0);
   });
   afterAll(async () => {
     await server.close();

@@ -99,7 +99,7 @@ describe.skipIf(!runBrowser)('pages Strata serves, in headless Chromium with no 
     t = await createTestApp('sqlite', { rules: true, env: { STRATA_ENV: 'development', LOG_LEVEL: 'silent', STRATA_ADMIN_SECRET: ADMIN_SECRET } });
     const author = await t.prisma.user.create({ data: { email: 'ada@example.com' } });
     await t.prisma.post.create({ data: { slug: 'hello', title: 'Hello from the browser test', published: true, authorId: author.id } });
-    server = await listen(t.app.yoga, '127.0.0.1', 0);
+    server = await listen(t.app.handle, '127.0.0.1', 0);
     chromium = await launchBrowser();
   });
   afterAll(async () => {

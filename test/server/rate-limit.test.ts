@@ -118,7 +118,7 @@ describe.each(hasRedis ? (['memory', 'redis'] as const) : (['memory'] as const))
     const config = loadConfig({ STRATA_ENV: 'test', DATABASE_URL: database.url, ...limits, STRATA_RATE_LIMIT_PER_ADDRESS: '4', ...(redis ? { REDIS_URL: redis.url } : {}) });
     await pushSchema({ databaseUrl: config.databaseUrl, schema: prepareConfigured(config), force: true });
     app = await createApp(config, { policy: allowAll });
-    listening = await listen(app.yoga, '127.0.0.1', 0);
+    listening = await listen(app.handle, '127.0.0.1', 0);
     ws = attachWebSocket({ server: listening.server, app: () => app, log: app.log });
     wsUrl = `${listening.url.replace(/^http/, 'ws')}/graphql`;
   });

@@ -1,33 +1,33 @@
-import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { isAdmin } from '../../base/viewer.ts';
-import type { Config } from '../../base/config.ts';
 import type { Context } from '../../base/context.ts';
-import { createReadEngine } from '../../reads/create-read-engine.ts';
-import type { Generator } from '../../schema/generator.ts';
+import type { ReadEngine } from '../../reads/create-read-engine.ts';
+import type { LaneDocuments } from '../read-lane/lane-documents.ts';
 
 /**
- * The fast lane for reads: a query whose every root field is a generated read
- * the compiler covers is answered with one SQL statement per root field,
- * skipping graphql-js execution. It replaces only the execute step, so
- * parsing, validation, depth/alias/cost limits, CSRF, auth and error masking
- * are the same for both lanes; everything else runs the general executor.
+ * Generated reads without graphql-js: a query whose every root field is a
+ * generated read the compiler covers is answered with one SQL statement per
+ * root field. It replaces only the execute step, so parsing, validation,
+ * depth/alias/cost limits, CSRF, auth and error masking are the same for both
+ * ways; everything else runs the general executor. A query text answered
+ * here over HTTP is handed to the read lane (`documents`), which answers its
+ * next requests in front of yoga.
  */
-export function useCompiledReads(config: Pick<Config, 'readEngine'>, schema: GraphQLSchema, log: Logger): Plugin {
-  const gen = schema.extensions?.strataGenerator as Generator | undefined;
-  if (config.readEngine === 'off' || !gen) return {};
-  const engine = createReadEngine(gen, { isAdmin: (ctx) => isAdmin(ctx.viewer) });
+export function useCompiledReads(engine: ReadEngine | null, documents: LaneDocuments | null, log: Logger): Plugin {
+  if (!engine) return {};
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn(async (args) => {
-        const compiled = engine.execute(args);
-        if (!compiled) return executeFn(args);
+        const plans = engine.plan(args);
+        if (!plans) return executeFn(args);
+        const ctx = args.contextValue as Context & { params?: { query?: unknown } };
         try {
-          return await compiled;
+          const data = await engine.run(plans);
+          if (documents && ctx.request && typeof ctx.params?.query === 'string') documents.add(ctx.params.query, args.document);
+          return { data };
         } catch (error) {
           // A statement the database refused is a compiler bug: the general path still answers correctly.
-          ((args.contextValue as Context).log ?? log).warn({ err: error }, 'compiled read failed; answered by the general executor');
+          (ctx.log ?? log).warn({ err: error }, 'compiled read failed; answered by the general executor');
           return executeFn(args);
         }
       });

@@ -1,30 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import { ADMIN_SECRET_HEADER, adminSecretMatches } from '../../auth/admin-secret.ts';
-import { clientAddress, createProxyList } from '../../auth/throttle/client-address.ts';
+import { ADMIN_SECRET_HEADER } from '../../auth/admin-secret.ts';
 import { registerUpgradeLimit } from '../../auth/throttle/upgrade-limits.ts';
-import { MemoryRateLimiter, type RateLimiter } from '../../auth/throttle/rate-limiter.ts';
 import type { Viewer } from '../../base/viewer.ts';
-import type { RateLimitConfig } from '../../base/config.ts';
-import { AppError } from '../../base/errors.ts';
-
-export interface RateLimitOptions {
-  config: RateLimitConfig;
-  /** The counter store: the auth throttle's (Redis when `REDIS_URL` is set). @default a new in-memory store */
-  limiter?: RateLimiter;
-  /** Proxies whose `X-Forwarded-For` is believed (`STRATA_TRUSTED_PROXIES`). */
-  trustedProxies: string[];
-  /** Requests carrying this admin secret are not counted. */
-  adminSecret: string | null;
-}
-
-/** The RATE_LIMITED error of an API limit; over HTTP with status 429 and `Retry-After` (yoga reads `extensions.http`, and never sends it). */
-export function requestsLimited(retryAfterSeconds: number, http = true): AppError {
-  return new AppError('RATE_LIMITED', 'Too many requests. Try again later.', {
-    retryAfterSeconds,
-    ...(http ? { http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } } : {}),
-  });
-}
+import { limitedBody, type RequestLimits, requestsLimited } from '../request-limits.ts';
 
 /** What the limits read from an operation's context. */
 interface OperationContext {
@@ -35,7 +14,6 @@ interface OperationContext {
   viewer?: Viewer;
 }
 
-type Check = (key: string, limit: number) => Promise<number | null>;
 const forwardedOf = (req: IncomingMessage) => {
   const value = req.headers['x-forwarded-for'];
   return Array.isArray(value) ? value.join(', ') : value;
@@ -43,29 +21,21 @@ const forwardedOf = (req: IncomingMessage) => {
 const PROBES = new Set(['/healthz', '/readyz']);
 
 /**
- * Request limits of the whole API, on fixed windows of the shared counter
- * store: every HTTP request (GraphQL over HTTP and SSE, /rest, /functions,
- * OAuth routes) and every websocket connection attempt and subscribe message
- * counts toward its client address (trusted proxies applied); every operation
- * of a signed-in user also counts toward that user, whatever the address.
- * Health probes, the admin secret and in-process calls (no TCP peer) are not
- * counted. Over a limit: HTTP 429, `RATE_LIMITED`, `Retry-After` and
- * `extensions.retryAfterSeconds`, before any other work.
+ * Request limits of the whole API (see {@link RequestLimits}): every HTTP
+ * request (GraphQL over HTTP and SSE, /rest, /functions, OAuth routes) and
+ * every websocket connection attempt and subscribe message counts toward its
+ * client address; every operation of a signed-in user also counts toward that
+ * user, whatever the address. Health probes, the admin secret and in-process
+ * calls (no TCP peer) are not counted, nor again a request the read lane
+ * counted before handing it over. Over a limit: HTTP 429, `RATE_LIMITED`,
+ * `Retry-After` and `extensions.retryAfterSeconds`, before any other work.
  */
-export function useRateLimit({ config, limiter = new MemoryRateLimiter(), trustedProxies, adminSecret }: RateLimitOptions): Plugin {
-  if (!config.enabled) return {};
-  const isTrusted = createProxyList(trustedProxies);
-  // Seconds to wait when `key` passed `limit`, else null.
-  const check: Check = async (key, limit) => {
-    const state = await limiter.hit(key, config.windowMs);
-    return state.count > limit ? Math.max(1, Math.ceil(state.ttlMs / 1000)) : null;
-  };
-  const exempt = (secret: string | null | undefined) => secret != null && adminSecretMatches(adminSecret, secret);
-  const byAddress = (peer: string, forwarded: string | null | undefined) => check(`api:ip:${clientAddress(peer, forwarded, isTrusted)}`, config.perAddress);
-  const perUser = async (viewer: Viewer | undefined) =>
-    viewer?.kind === 'user' ? check(`api:user:${viewer.id}`, config.perUser) : null;
+export function useRateLimit(limits: RequestLimits | null): Plugin {
+  if (!limits) return {};
+  const { byAddress, perUser, exempt, counted } = limits;
   // An HTTP operation from the network: per user (its address was counted in onRequest).
-  const httpOperation = ({ request, req, viewer }: OperationContext) => (request && req?.socket?.remoteAddress ? perUser(viewer) : null);
+  const httpOperation = ({ request, req, viewer }: OperationContext) =>
+    request && req?.socket?.remoteAddress && counted.get(req) !== 'user' ? perUser(viewer) : null;
   // A websocket operation (its context has the upgrade request, not a fetch Request): per address, then per user.
   const websocketOperation = async ({ req, viewer }: OperationContext): Promise<number | null> => {
     const peer = req?.socket?.remoteAddress;
@@ -74,20 +44,19 @@ export function useRateLimit({ config, limiter = new MemoryRateLimiter(), truste
   };
 
   // The websocket endpoint finds this check by its app's `config.rateLimit` (rateLimitUpgrade).
-  registerUpgradeLimit(config, (request) => {
+  registerUpgradeLimit(limits.config, (request) => {
     const peer = request.socket.remoteAddress;
     return peer ? byAddress(peer, forwardedOf(request)) : Promise.resolve(null);
   });
 
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
-      const peer = (serverContext as { req?: IncomingMessage } | undefined)?.req?.socket?.remoteAddress;
-      if (!peer || PROBES.has(url.pathname) || exempt(request.headers.get(ADMIN_SECRET_HEADER))) return;
+      const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+      const peer = req?.socket?.remoteAddress;
+      if (!peer || counted.has(req!) || PROBES.has(url.pathname) || exempt(request.headers.get(ADMIN_SECRET_HEADER))) return;
       const wait = await byAddress(peer, request.headers.get('x-forwarded-for'));
       if (wait === null) return;
-      const { message, extensions } = requestsLimited(wait);
-      const { http: _http, ...shown } = extensions;
-      endResponse(fetchAPI.Response.json({ errors: [{ message, extensions: shown }] }, { status: 429, headers: { 'retry-after': String(wait) } }));
+      endResponse(new fetchAPI.Response(limitedBody(wait), { status: 429, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(wait) } }));
     },
     // Websocket subscribe messages: counted as their context is built, before graphql-ws may share the execution.
     async onContextBuilding({ context }) {

@@ -44,7 +44,7 @@ export async function createRealtimeDatabase(provider: Provider): Promise<TestDa
 export async function startInstance(databaseUrl: string, env: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<Instance> {
   const config = loadConfig({ STRATA_ENV: 'test', DATABASE_URL: databaseUrl, PORT: '0', ...env });
   const app = await createApp(config, { policy: allowAll, recordStatements: true, ...options });
-  const listening = await listen(app.yoga, '127.0.0.1', 0);
+  const listening = await listen(app.handle, '127.0.0.1', 0);
   const ws = attachWebSocket({ server: listening.server, app: () => app, log: app.log });
   const httpUrl = `${listening.url}${config.graphqlPath}`;
   return {
