@@ -1,3 +1,4 @@
+import type { ChangeEvent } from '../base/change-event.ts';
 import type { Logger } from 'pino';
 import { type Config, providerOf } from '../base/config.ts';
 import type { HttpExchange, PrismaLike } from '../base/context.ts';
@@ -51,6 +52,8 @@ export interface Auth extends AuthCore {
   resolveViewer(source: ViewerSource): Promise<Viewer>;
   /** Resolves the viewer of an HTTP request, queuing session cookie changes for its response. */
   viewerForRequest(request: { headers: Pick<Headers, 'get'> }, serverContext?: ServerContext): Promise<Viewer>;
+  /** Forgets the kept sessions of users these changes touched (see SessionCache). */
+  forgetChangedUsers(events: ChangeEvent[]): void;
   /** Answers the OAuth routes and, outside production, the verification link page (null for other paths); null without a user model. */
   oauth: ((request: Request, url: URL, serverContext?: ServerContext) => Promise<Response | null>) | null;
   close(): Promise<void>;
@@ -92,7 +95,7 @@ export function createAuth(options: CreateAuthOptions): Auth {
     writes,
     sessions:
       user &&
-      new SessionStore(prisma, { ttlMs: config.auth.sessionTtlMs, maxAgeMs: config.auth.sessionMaxAgeMs }, clock,
+      new SessionStore(prisma, { ttlMs: config.auth.sessionTtlMs, maxAgeMs: config.auth.sessionMaxAgeMs, cacheMs: config.auth.sessionCacheMs }, clock,
         createSessionUserJoin(options.datamodel.models.find((m) => m.name === user.name)!, { id: user.idField, email: 'email', role: 'role' }, providerOf(config.databaseUrl))),
     tokens: user && new OneTimeTokens(prisma, clock),
     // Redis counts in real time: only the in-memory limiter follows an injected clock.
@@ -121,6 +124,10 @@ export function createAuth(options: CreateAuthOptions): Auth {
     ...core,
     oauth: oauth && ((request, url, serverContext) => oauth(request, url, addressOf(request, serverContext))),
     resolveViewer: async (source) => (await authenticate(core, source)).viewer,
+    forgetChangedUsers(events) {
+      if (!user || !core.sessions) return;
+      for (const event of events) if (event.model === user.name) core.sessions.forgetUser(event.key[user.idField] as string | number | undefined);
+    },
     async viewerForRequest(request, serverContext) {
       const ip = addressOf(request, serverContext);
       const http = serverContext?.http;

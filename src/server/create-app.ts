@@ -134,6 +134,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     });
     resources.add(realtime, () => realtime.close());
     resources.add(null, metrics.gauge('strata_subscriptions_active', () => realtime.feed.stats().subscriptions));
+    // Kept sessions carry their user's role and email: a change to a user row, here or on another instance, forgets them.
+    const unlisten = realtime.hub.listen((batch) => auth.forgetChangedUsers(batch.events));
+    resources.add(null, async () => void unlisten());
     const functions = step.createFunctions({
       config,
       logic,

@@ -86,6 +86,8 @@ describe.each(providers)('sign-up, verification and roles on %s', (provider) => 
     expect(asUser).toMatchObject({ kind: 'user', role: 'USER' });
     expect(isAdmin(asUser)).toBe(false);
     await t.prisma.user.update({ where: { email: 'boss@example.com' }, data: { role: 'ADMIN' } });
+    // A direct database edit is seen once the kept session expires (STRATA_SESSION_CACHE_MS; see session-cache.test.ts).
+    t.clock.advance(t.app.config.auth.sessionCacheMs);
     const asAdmin = await t.app.auth.resolveViewer({ bearer: token });
     expect(asAdmin).toMatchObject({ kind: 'user', role: 'ADMIN' });
     expect(isAdmin(asAdmin)).toBe(true);

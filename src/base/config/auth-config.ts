@@ -27,6 +27,14 @@ export interface AuthConfig {
   sessionTtlMs: number;
   /** Absolute session lifetime: renewals never pass it. @default 90 days */
   sessionMaxAgeMs: number;
+  /**
+   * How long a session and its user, once read, answer without the database
+   * (`STRATA_SESSION_CACHE_MS`; 0 reads them on every request). Sign-out,
+   * revocation and writes to the user model on this instance are seen at
+   * once; on another instance, or by a direct database edit, within this
+   * time. @default 1000
+   */
+  sessionCacheMs: number;
   /** Cookies carry `Secure`. @default true in production */
   secureCookies: boolean;
   /** Password sign-in waits for a verified email (needs an `emailVerifiedAt DateTime?` field). @default true */
@@ -120,6 +128,7 @@ export function readAuthConfig({ env, mode, int, bool, problems }: Readers, serv
     adminSecret,
     sessionTtlMs,
     sessionMaxAgeMs,
+    sessionCacheMs: int('STRATA_SESSION_CACHE_MS', 1000, 0),
     secureCookies: mode === 'production',
     requireVerifiedEmail: bool('STRATA_AUTH_REQUIRE_VERIFIED_EMAIL', true),
     verifyEmailTtlMs: int('STRATA_AUTH_VERIFY_EMAIL_TTL_HOURS', 24, 1) * 3_600_000,
