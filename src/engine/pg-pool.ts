@@ -40,15 +40,11 @@ export interface PgPoolOptions {
   /** Report `"char"` catalog columns as text (needed by the schema engine). @default false */
   catalogSafe?: boolean;
   /**
-   * Plan every execution of a prepared statement for its own parameters
-   * (`plan_cache_mode = force_custom_plan`): PostgreSQL's generic plan for a
-   * nested read with `LIMIT` parameters can be several times slower. The
-   * statements are still parsed only once. Also turns JIT compilation off
-   * (`jit = off`): a compiled read's one statement has many subqueries, and
-   * JIT-compiling their expressions took seconds where running them takes
-   * milliseconds. @default false
+   * Turns JIT compilation off (`jit = off`): a compiled read's one statement
+   * has many subqueries, and JIT-compiling their expressions took seconds
+   * where running them takes milliseconds. @default false
    */
-  customPlans?: boolean;
+  disableJit?: boolean;
   /**
    * Called for a connection's error outside any query: the server ended an
    * idle connection (a restart, `pg_terminate_backend`, `DROP DATABASE ...
@@ -66,7 +62,7 @@ export function createPgPool(connectionString: string, options: PgPoolOptions = 
     connectionString,
     max: options.max ?? 10,
     ...(options.catalogSafe ? { Client: CatalogSafeClient } : {}),
-    ...(options.customPlans ? { options: '-c plan_cache_mode=force_custom_plan -c jit=off' } : {}),
+    ...(options.disableJit ? { options: '-c jit=off' } : {}),
   });
   const { onConnectionError } = options;
   if (onConnectionError) {

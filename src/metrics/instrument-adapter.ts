@@ -12,6 +12,19 @@ function statementOf(args: unknown[]): string {
   return sql.length > 2000 ? `${sql.slice(0, 2000)}…` : sql;
 }
 
+/** Counts, times and traces one statement as the adapter's statements are. */
+function measured<R>(kind: Kind, system: string, args: unknown[], run: () => Promise<R>): Promise<R> {
+  const started = performance.now();
+  return inSpan(`sql ${kind}`, { 'db.system': system, 'db.statement': statementOf(args) }, run, SpanKind.CLIENT).finally(() =>
+    metrics.sql(kind, (performance.now() - started) / 1000),
+  );
+}
+
+/** A query function counted, timed and traced like the adapter's statements (the read lane's pool queries). */
+export function instrumentQuery<R>(query: (sql: string, params: unknown[]) => Promise<R>, system: 'sqlite' | 'postgresql'): (sql: string, params: unknown[]) => Promise<R> {
+  return (sql, params) => measured('query', system, [sql], () => query(sql, params));
+}
+
 /** Wraps the statement methods of a driver adapter or transaction; transactions it starts are wrapped too. */
 function wrap<T extends object>(target: T, system: string): T {
   return new Proxy(target, {
@@ -20,12 +33,7 @@ function wrap<T extends object>(target: T, system: string): T {
       if (typeof value !== 'function') return value;
       const kind = methods[property as string];
       if (kind) {
-        return (...args: unknown[]) => {
-          const started = performance.now();
-          return inSpan(`sql ${kind}`, { 'db.system': system, 'db.statement': statementOf(args) }, () => value.apply(object, args), SpanKind.CLIENT).finally(() =>
-            metrics.sql(kind, (performance.now() - started) / 1000),
-          );
-        };
+        return (...args: unknown[]) => measured(kind, system, args, () => value.apply(object, args));
       }
       if (property === 'startTransaction') return async (...args: unknown[]) => wrap(await value.apply(object, args), system);
       return value.bind(object);

@@ -46,6 +46,6 @@ export function compileGroupBy(state: CompileState, model: DmmfModel, args: Reco
   return jsonArray(
     sql.dialect,
     `SELECT ${jsonObject(sql.dialect, pairs)} AS j FROM ${table(model)} ${alias}${condition ? ` WHERE ${condition}` : ''}` +
-      ` GROUP BY ${groups.join(', ')}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}${limitOffset((v) => sql.params.add(v), take, skip, sql.dialect)}`,
+      ` GROUP BY ${groups.join(', ')}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}${limitOffset(take, skip, sql.dialect)}`,
   );
 }

@@ -54,7 +54,7 @@ export function compileList(
   const order = withTiebreaker(model, alias, compileOrderBy(sql, model, alias, backwards ? flipOrderBy(list.orderBy, refuseNulls) : list.orderBy), backwards);
   const from = join?.from ?? `${table(model)} AS ${quote(alias)}`;
   const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-  const page = limitOffset((v) => sql.params.add(v), backwards ? -list.take! : list.take, list.skip, sql.dialect);
+  const page = limitOffset(backwards ? -list.take! : list.take, list.skip, sql.dialect);
   if (!backwards) return jsonArray(sql.dialect, `SELECT ${row} AS j FROM ${from}${filter} ORDER BY ${order.join(', ')}${page}`);
   const reversed = `SELECT ${row} AS j, row_number() OVER (ORDER BY ${order.join(', ')}) AS n FROM ${from}${filter} ORDER BY ${order.join(', ')}${page}`;
   return jsonArray(sql.dialect, `SELECT r.j FROM (${reversed}) r ORDER BY r.n DESC`);

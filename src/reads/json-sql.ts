@@ -28,11 +28,19 @@ export function jsonArray(dialect: Dialect, subquery: string): string {
     : `(SELECT json_group_array(json(s.j)) FROM (${subquery}) s)`;
 }
 
-/** LIMIT / OFFSET with bound values. */
-export function limitOffset(add: (v: unknown) => string, take: number | undefined, skip: number | undefined, dialect: Dialect): string {
+/**
+ * LIMIT / OFFSET as literals: page sizes are validated integers, and a
+ * PostgreSQL plan that knows them (a generic plan too) picks nested loops
+ * for small pages where an unknown LIMIT makes it plan for many rows.
+ */
+export function limitOffset(take: number | undefined, skip: number | undefined, dialect: Dialect): string {
+  const int = (n: number) => {
+    if (!Number.isSafeInteger(n)) throw new TypeError(`Not an integer page size: ${n}`);
+    return String(n);
+  };
   let out = '';
-  if (take !== undefined) out += ` LIMIT ${add(take)}`;
+  if (take !== undefined) out += ` LIMIT ${int(take)}`;
   else if (skip) out += dialect === 'sqlite' ? ' LIMIT -1' : '';
-  if (skip) out += ` OFFSET ${add(skip)}`;
+  if (skip) out += ` OFFSET ${int(skip)}`;
   return out;
 }
