@@ -14,8 +14,9 @@ export interface Lanes {
 }
 
 /** A second yoga over the same app, database and schema, with the read engine off. */
-export function createLanes(t: TestApp): Lanes {
+export function createLanes(t: TestApp, compiledYoga?: StrataYoga): Lanes {
   const { app } = t;
+  const compiled = compiledYoga ?? app.yoga;
   const general: StrataYoga = createStrataYoga({
     config: { ...app.config, readEngine: 'off' },
     schema: app.schema,
@@ -38,12 +39,12 @@ export function createLanes(t: TestApp): Lanes {
     return (warn as (...a: unknown[]) => void)(...args);
   }) as typeof app.log.warn;
   const lanes: Lanes = {
-    body: (lane, query, variables, viewer) => body(lane === 'compiled' ? app.yoga : general, query, variables, viewer),
+    body: (lane, query, variables, viewer) => body(lane === 'compiled' ? compiled : general, query, variables, viewer),
     async run(query, variables, viewer) {
       const from = app.db.statements.log.length;
-      const compiled = await body(app.yoga, query, variables, viewer);
+      const answer = await body(compiled, query, variables, viewer);
       const usedLane = app.db.statements.log.slice(from).some((sql) => sql.endsWith(" AS j"));
-      return { compiled, general: await body(general, query, variables, viewer), usedLane };
+      return { compiled: answer, general: await body(general, query, variables, viewer), usedLane };
     },
     async same(query, variables, viewer) {
       const { compiled, general, usedLane } = await lanes.run(query, variables, viewer);

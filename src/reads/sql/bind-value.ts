@@ -28,10 +28,8 @@ export function bindValue(ctx: SqlContext, field: DmmfField, value: unknown): st
     return pg ? `CAST(${placeholder}::text AS ${enumDbType(ctx.datamodel, field.type)})` : placeholder;
   }
   switch (field.type) {
-    case 'DateTime': {
-      const iso = toDate(value).toISOString();
-      return pg ? `CAST(${ctx.params.add(iso)} AS timestamp(3))` : ctx.params.add(iso.replace(/Z$/, '+00:00'));
-    }
+    case 'DateTime':
+      return pg ? `CAST(${ctx.params.add(scalarParam(ctx.dialect, 'DateTime', value))} AS timestamp(3))` : ctx.params.add(scalarParam(ctx.dialect, 'DateTime', value));
     case 'BigInt':
       return `CAST(${ctx.params.add(String(value))} AS ${pg ? 'bigint' : 'INTEGER'})`;
     case 'Decimal':
@@ -39,16 +37,29 @@ export function bindValue(ctx: SqlContext, field: DmmfField, value: unknown): st
     case 'Boolean':
       return pg ? `CAST(${ctx.params.add(value ? 'true' : 'false')} AS boolean)` : ctx.params.add(value ? 1 : 0);
     case 'Int':
-      return pg ? `CAST(${ctx.params.add(String(value))} AS integer)` : ctx.params.add(Number(value));
+      return pg ? `CAST(${ctx.params.add(scalarParam(ctx.dialect, 'Int', value))} AS integer)` : ctx.params.add(scalarParam(ctx.dialect, 'Int', value));
     case 'Float':
-      return pg ? `CAST(${ctx.params.add(String(value))} AS double precision)` : ctx.params.add(Number(value));
+      return pg ? `CAST(${ctx.params.add(scalarParam(ctx.dialect, 'Float', value))} AS double precision)` : ctx.params.add(scalarParam(ctx.dialect, 'Float', value));
     case 'Bytes':
       return ctx.params.add(Buffer.from(value as Uint8Array));
     case 'Json':
       return pg ? `CAST(${ctx.params.add(JSON.stringify(value))} AS jsonb)` : ctx.params.add(JSON.stringify(value));
     default:
-      return ctx.params.add(String(value));
+      return ctx.params.add(scalarParam(ctx.dialect, 'String', value));
   }
+}
+
+/** The scalar types whose bound value {@link scalarParam} writes. */
+export type ParamScalar = 'Int' | 'Float' | 'String' | 'DateTime';
+
+/** The bound value of a non-null Int, Float, String or DateTime filter value, as {@link bindValue} binds it. */
+export function scalarParam(dialect: SqlContext['dialect'], type: ParamScalar, value: unknown): string | number {
+  if (type === 'DateTime') {
+    const iso = toDate(value).toISOString();
+    return dialect === 'postgresql' ? iso : iso.replace(/Z$/, '+00:00');
+  }
+  if (type === 'String') return String(value);
+  return dialect === 'postgresql' ? String(value) : Number(value);
 }
 
 /** The PostgreSQL array type of a scalar list field (`text[]`, `"Color"[]`...). */

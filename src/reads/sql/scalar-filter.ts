@@ -1,3 +1,4 @@
+import { unsupported } from '../unsupported.ts';
 import type { DmmfField } from '../../base/datamodel.ts';
 import { bindArray, bindValue } from './bind-value.ts';
 import type { SqlContext } from './sql-context.ts';
@@ -46,7 +47,12 @@ export function nullSentinel(value: unknown): 'DbNull' | 'JsonNull' | 'AnyNull' 
 export function compileScalarFilter(ctx: SqlContext, field: DmmfField, col: string, filter: unknown, negated = false, underNot = false): string | null {
   if (field.type === 'Json') return compileJsonFilter(ctx, field, col, filter, underNot);
   if (field.isList) return compileListFilter(ctx, field, col, filter);
-  if (!isFilterObject(filter)) return filter === null ? `${col} IS NULL` : `${col} = ${bindValue(ctx, field, filter)}`;
+  // Prisma refuses a null it cannot compare (`gt: null`, `equals: null` on a required field): the general path answers that.
+  const refusesNull = (op: string) => (op !== 'equals' && op !== 'not') || field.isRequired;
+  if (!isFilterObject(filter)) {
+    if (filter === null && refusesNull('equals')) unsupported('a null filter value Prisma refuses');
+    return filter === null ? `${col} IS NULL` : `${col} = ${bindValue(ctx, field, filter)}`;
+  }
   const insensitive = filter.mode === 'insensitive' && ctx.dialect === 'postgresql';
   const lower = (sql: string) => (insensitive ? `LOWER(${sql})` : sql);
   const text = ctx.dialect === 'postgresql' && !insensitive ? `${col}::text` : col;
@@ -56,6 +62,7 @@ export function compileScalarFilter(ctx: SqlContext, field: DmmfField, col: stri
   const parts: string[] = [];
   for (const [op, v] of Object.entries(filter)) {
     if (v === undefined || op === 'mode') continue;
+    if (v === null && refusesNull(op)) unsupported('a null filter value Prisma refuses');
     switch (op) {
       case 'equals':
         if (v === null) parts.push(`${col} IS ${negated ? 'NOT ' : ''}NULL`);
