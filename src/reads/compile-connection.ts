@@ -3,7 +3,9 @@ import { flipOrderBy } from '../schema/flip-order-by.ts';
 import { getNamedType, isObjectType } from 'graphql';
 import { badInput } from '../base/errors.ts';
 import { and } from '../permissions/policy.ts';
-import type { DmmfModel } from '../base/datamodel.ts';
+import type { DmmfField, DmmfModel } from '../base/datamodel.ts';
+import { names } from '../base/naming.ts';
+import { scalarJson } from './sql/scalar-json.ts';
 import { idFields, idWhere } from '../base/datamodel.ts';
 import { decodeCursor, encodeCursor } from '../schema/cursor.ts';
 import { plainUnique } from '../base/datamodel.ts';
@@ -49,8 +51,9 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   const cursor: string | null | undefined = backward ? args.before : args.after;
   const ids = idFields(model);
   const order = [...(orderBy ?? []), ...ids.map((f) => ({ [f]: 'asc' }))];
-  const idTypes = ids.map((f) => scalarField(model, f).type);
-  if (idTypes.some((t) => t !== 'Int' && t !== 'String')) unsupported('a connection over a model whose primary key is not Int or String');
+  const idFieldsOf = ids.map((f) => scalarField(model, f));
+  // A cursor holds Prisma's Decimal object, which the lane cannot rebuild without Prisma's class.
+  if (idFieldsOf.some((f) => f.type === 'Decimal')) unsupported('a connection over a model with a Decimal primary key');
 
   const fields = collectFields(state, type, node.selectionSet!);
   let edgesNode: FieldNode | undefined;
@@ -69,7 +72,7 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   }
   const alias = sql.alias();
   const nodeType = edgeType && (getNamedType(edgeType.getFields().node.type) as GraphQLObjectType);
-  const pairs: JsonPair[] = [{ key: 'k', value: jsonObject(sql.dialect, ids.map((f) => ({ key: f, value: column(alias, scalarField(model, f)) }))), json: true }];
+  const pairs: JsonPair[] = [{ key: 'k', value: jsonObject(sql.dialect, idFieldsOf.map((f) => ({ key: f.name, value: scalarJson(sql, f, column(alias, f)) }))), json: true }];
   if (nodeNode && nodeType && isObjectType(nodeType)) pairs.push({ key: 'n', value: compileObject(state, model, nodeType, alias, nodeNode.selectionSet), json: true });
   const conditions = [compileWhere(sql, model, alias, where)];
   const pageOrder = backward ? flipOrderBy(order) : order;
@@ -107,7 +110,29 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
     return { key, name, keys: inner ? keysOf(state, inner, field) : [] };
   });
   const flags = { after: args.after != null, before: args.before != null };
-  return { sql: statement, finish: (value) => assemble(type.name, shape, value, size, backward, flags) };
+  const key = keyValues(state, idFieldsOf);
+  return { sql: statement, finish: (value) => assemble(type.name, shape, value, size, backward, flags, key) };
+}
+
+/**
+ * The primary key values as Prisma returns them (what resolveConnection
+ * encodes into a cursor) from their response encoding in the statement:
+ * BigInt, DateTime and Bytes back to their JavaScript types, an enum value
+ * from its GraphQL name to its Prisma name.
+ */
+function keyValues(state: CompileState, fields: DmmfField[]): (k: Record<string, unknown>) => Record<string, unknown> {
+  const decode = fields.map((field): [string, (v: unknown) => unknown] => {
+    if (field.kind === 'enum') {
+      const values = state.gen.datamodel.enums.find((e) => e.name === field.type)?.values ?? [];
+      const byName = new Map(values.map((v) => [names.enumValue(v.name), v.name]));
+      return [field.name, (v) => byName.get(v as string) ?? v];
+    }
+    if (field.type === 'BigInt') return [field.name, (v) => BigInt(v as string)];
+    if (field.type === 'DateTime') return [field.name, (v) => new Date(v as string)];
+    if (field.type === 'Bytes') return [field.name, (v) => new Uint8Array(Buffer.from(v as string, 'base64'))];
+    return [field.name, (v) => v];
+  });
+  return (k) => Object.fromEntries(decode.map(([name, fn]) => [name, k[name] === null ? null : fn(k[name])]));
 }
 
 /** One response key of the connection: its field and, for edges and pageInfo, their own keys and fields. */
@@ -128,11 +153,12 @@ function assemble(
   size: number,
   backward: boolean,
   cursors: { after: boolean; before: boolean },
+  key: (k: Record<string, unknown>) => Record<string, unknown>,
 ) {
   const page = value.rows.slice(0, size);
   const hasMore = value.rows.length > size;
   if (backward) page.reverse();
-  const edges = page.map((row) => ({ cursor: encodeCursor(row.k), node: row.n }));
+  const edges = page.map((row) => ({ cursor: encodeCursor(key(row.k)), node: row.n }));
   const pageInfo = {
     hasNextPage: backward ? cursors.before : hasMore,
     hasPreviousPage: backward ? hasMore : cursors.after,

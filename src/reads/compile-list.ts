@@ -11,7 +11,6 @@ import { compileCursor } from './sql/compile-cursor.ts';
 import { compileOrderBy } from './sql/compile-order-by.ts';
 import { compileWhere } from './sql/compile-where.ts';
 import { quote } from './sql/sql-context.ts';
-import { unsupported } from './unsupported.ts';
 
 /** Compiles one row's selection into a JSON object expression (see compile-object.ts). */
 export type ObjectCompiler = (state: CompileState, model: DmmfModel, type: GraphQLObjectType, alias: string, selectionSet: SelectionSetNode | undefined) => string;
@@ -24,6 +23,13 @@ export type ObjectCompiler = (state: CompileState, model: DmmfModel, type: Graph
  * `extra` adds a condition (a root cursor's visibility). `object` compiles
  * each row's selection (`compileObject`, passed in: it compiles nested lists
  * with this function).
+ *
+ * A negative `take` reads the order reversed (directions and NULL placement,
+ * as Prisma reverses it), then gives the page back in the order asked. A
+ * `distinct` list is paged as Prisma pages it in memory: its rows (where,
+ * rules, the cursor's SQL condition) in the order run, the first of each
+ * distinct tuple kept, then the cursor row found among those (none: no rows),
+ * then skip and take.
  */
 export function compileList(
   object: ObjectCompiler,
@@ -35,9 +41,8 @@ export function compileList(
   link?: (alias: string) => RelationJoin,
   extra?: string,
 ): string {
-  if (list.distinct) unsupported('distinct');
   const backwards = list.take !== undefined && list.take < 0;
-  if (backwards && list.cursor) unsupported('a cursor with a negative take');
+  const distinct = list.distinct?.length ? list.distinct : undefined;
   const { sql } = state;
   const alias = sql.alias();
   const join = link?.(alias);
@@ -46,18 +51,52 @@ export function compileList(
     // What puts a row in the list (its parent, its where with the rules): compileCursor decides, as Prisma does,
     // whether the cursor row must be one of them. A root cursor's visibility is the caller's (see isCursorVisible).
     const scope = (at: string) => [link && linked(model, at, link), compileWhere(sql, model, at, list.where as Where)].filter(Boolean).join(' AND ') || null;
-    conditions.push(compileCursor(sql, model, alias, list.cursor as Where, list.orderBy, false, { scope, nested: !!link }));
+    conditions.push(compileCursor(sql, model, alias, list.cursor as Where, list.orderBy, backwards, { scope, nested: !!link, sqlOnly: !!distinct }));
   }
   const row = object(state, model, type, alias, selectionSet);
   const where = conditions.filter(Boolean);
-  // A negative take reads the order reversed (as Prisma flips it), then gives the page back in the order asked.
-  const order = withTiebreaker(model, alias, compileOrderBy(sql, model, alias, backwards ? flipOrderBy(list.orderBy, refuseNulls) : list.orderBy), backwards);
+  // Without an orderBy Prisma orders by the primary key (reversed too for a negative take). Ties on every key: the
+  // primary key in the direction compileCursor assumes when there is a cursor.
+  const given = compileOrderBy(sql, model, alias, list.orderBy).length ? list.orderBy : idFields(model).map((f) => ({ [f]: 'asc' }));
+  const order = withTiebreaker(model, alias, compileOrderBy(sql, model, alias, backwards ? reverseOrder(given) : given), backwards && !list.cursor).join(', ');
   const from = join?.from ?? `${table(model)} AS ${quote(alias)}`;
-  const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  let source = `${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  if (distinct) source = distinctRows(state, model, alias, source, order, distinct, list.cursor as Where | undefined);
   const page = limitOffset((v) => sql.params.add(v), backwards ? -list.take! : list.take, list.skip, sql.dialect);
-  if (!backwards) return jsonArray(sql.dialect, `SELECT ${row} AS j FROM ${from}${filter} ORDER BY ${order.join(', ')}${page}`);
-  const reversed = `SELECT ${row} AS j, row_number() OVER (ORDER BY ${order.join(', ')}) AS n FROM ${from}${filter} ORDER BY ${order.join(', ')}${page}`;
+  if (!backwards) return jsonArray(sql.dialect, `SELECT ${row} AS j FROM ${source} ORDER BY ${order}${page}`);
+  const reversed = `SELECT ${row} AS j, row_number() OVER (ORDER BY ${order}) AS n FROM ${source} ORDER BY ${order}${page}`;
   return jsonArray(sql.dialect, `SELECT r.j FROM (${reversed}) r ORDER BY r.n DESC`);
+}
+
+const FIRST = quote('__strata_first');
+const STARTED = quote('__strata_started');
+
+/**
+ * The rows of `source` (`FROM ... WHERE ...`, the rows aliased `alias`) that
+ * come first of their `distinct` tuple in `order`, and with a cursor only
+ * those from the cursor row on (Prisma's `findIndex` over the distinct rows),
+ * as a `FROM` source aliased `alias` again.
+ */
+function distinctRows(state: CompileState, model: DmmfModel, alias: string, source: string, order: string, distinct: string[], cursor?: Where): string {
+  const { sql } = state;
+  const a = quote(alias);
+  const tuple = distinct.map((name) => column(alias, scalarField(model, name))).join(', ');
+  const ranked = `SELECT ${a}.*, row_number() OVER (PARTITION BY ${tuple} ORDER BY ${order}) AS ${FIRST} FROM ${source}`;
+  const firsts = `(${ranked}) AS ${a} WHERE ${a}.${FIRST} = 1`;
+  if (!cursor) return firsts;
+  const atCursor = compileWhere(sql, model, alias, cursor) ?? '1=0';
+  const started = `SELECT ${a}.*, max(CASE WHEN ${atCursor} THEN 1 ELSE 0 END) OVER (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) AS ${STARTED} FROM ${firsts}`;
+  return `(${started}) AS ${a} WHERE ${a}.${STARTED} = 1`;
+}
+
+/** Prisma's reversal of an order for a negative take: every direction, and `nulls: first` ↔ `last`. */
+function reverseOrder(order: unknown): unknown {
+  const swap = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(swap);
+    if (!node || typeof node !== 'object') return node;
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'nulls' && (v === 'first' || v === 'last') ? (v === 'first' ? 'last' : 'first') : swap(v)]));
+  };
+  return swap(flipOrderBy(order));
 }
 
 /** The row aliased `at` is one of the parent's related rows (through a join table too). */
@@ -78,9 +117,4 @@ function withTiebreaker(model: DmmfModel, alias: string, order: string[], descen
   const ids = idFields(model).map((name) => column(alias, scalarField(model, name)));
   const named = (column: string) => order.some((item) => item === column || item.startsWith(`${column} `));
   return [...order, ...ids.filter((column) => !named(column)).map((column) => `${column} ${descending ? 'DESC' : 'ASC'}`)];
-}
-
-/** A nulls placement cannot be reversed the way Prisma reverses it for a negative take. */
-function refuseNulls(node: object): void {
-  if ('nulls' in node) unsupported('a negative take with a nulls placement');
 }

@@ -84,6 +84,54 @@ const documents: [string, (s: Seeded) => Record<string, unknown>][] = [
   ['{ users { comments(where: { post: { is: { published: { equals: true } } } }) { id } } }', () => ({})],
 ];
 
+/**
+ * Shapes the lane once declined and now compiles: `distinct` (root lists only in the API; with skip, take, negative
+ * take and cursors), groupBy `having` and orderings by an aggregate, a cursor with a negative take. Each is compared with the
+ * general path as every actor, and must be served by the lane for `served` (the actors the general path answers
+ * without an error; a `distinct`/`having`/ordering on a field hidden from an actor is refused by both lanes alike).
+ */
+const all: Actor[] = actors;
+const admins: Actor[] = ['admin', 'service'];
+const shapes: [string, (s: Seeded) => Record<string, unknown>, Actor[]][] = [
+  ['{ posts(distinct: [authorId], orderBy: [{ id: desc }]) { id slug } }', () => ({}), all],
+  ['{ posts(distinct: [published]) { id published } }', () => ({}), all],
+  ['{ posts(distinct: [published, authorId], orderBy: [{ title: asc }, { id: asc }], skip: 1, take: 2) { id title } }', () => ({}), all],
+  ['{ posts(distinct: [authorId], orderBy: [{ id: asc }], take: -1) { id } }', () => ({}), all],
+  ['{ posts(distinct: [published], orderBy: [{ title: desc }, { id: asc }], take: -2, skip: 1) { id } }', () => ({}), all],
+  ['{ posts(distinct: [status, published], where: { title: { contains: "pub" } }) { id status } }', () => ({}), all],
+  ['{ posts(distinct: [rating, views, createdAt]) { id } }', () => ({}), all],
+  ['{ comments(distinct: [postId], orderBy: [{ body: desc }, { id: asc }]) { id body post { id } } }', () => ({}), all],
+  ['{ comments(distinct: [authorId, postId], orderBy: [{ id: desc }], take: 3, skip: 1) { id post { id comments(take: -1) { id } } } }', () => ({}), all],
+  ['{ postLikes(distinct: [userId], take: -1) { postId userId } }', () => ({}), all],
+  ['{ users(orderBy: [{ id: asc }]) { id posts(orderBy: [{ id: desc }]) { id published } } }', () => ({}), all],
+  ['{ users(distinct: [email], orderBy: [{ id: asc }]) { id } }', () => ({}), admins],
+  ['{ users(distinct: [name, role], orderBy: [{ name: desc }, { id: asc }]) { id name } }', () => ({}), all],
+  ['query($c: Int!) { posts(distinct: [published], cursor: { id: $c }, orderBy: [{ id: asc }]) { id } }', (s) => ({ c: s.posts.aliceDraft }), all],
+  ['query($c: Int!) { posts(distinct: [authorId], cursor: { id: $c }, orderBy: [{ id: asc }], take: 3) { id } }', (s) => ({ c: s.posts.bobDraft }), all],
+  ['query($c: Int!) { posts(distinct: [authorId], where: { published: { equals: true } }, cursor: { id: $c }) { id } }', (s) => ({ c: s.posts.aliceDraft }), all],
+  ['query($c: Int!) { posts(distinct: [published], cursor: { id: $c }, orderBy: [{ id: desc }], take: -2) { id } }', (s) => ({ c: s.posts.aliceDraft }), all],
+  ['query($c: Int!) { comments(distinct: [postId], cursor: { id: $c }, orderBy: [{ body: asc }, { id: asc }]) { id } }', (s) => ({ c: s.comments.aliceOn_alicePublished }), all],
+  ['query($c: Int!) { posts(cursor: { id: $c }, orderBy: [{ id: asc }], take: -2) { id } }', (s) => ({ c: s.posts.bobPublished }), all],
+  ['query($c: Int!) { posts(cursor: { id: $c }, take: -2, skip: 1) { id } }', (s) => ({ c: s.posts.bobDraft }), all],
+  ['query($c: Int!) { posts(cursor: { id: $c }, orderBy: [{ title: desc }], take: -3) { id title } }', (s) => ({ c: s.posts.bobPublished }), all],
+  ['query($c: Int!) { posts(cursor: { id: $c }, orderBy: [{ published: asc }, { title: asc }], take: -1) { id } }', (s) => ({ c: s.posts.aliceDraft }), all],
+  ['query($c: Int!) { users { posts(cursor: { id: $c }, orderBy: [{ id: asc }], take: -1) { id } } }', (s) => ({ c: s.posts.alicePublished }), all],
+  ['query($c: Int!) { post(where: { id: $c }) { comments(cursor: { id: $c }, take: -2) { id } } }', (s) => ({ c: s.comments.bobOn_alicePublished }), all],
+  ['{ postsGroupBy(by: [authorId], having: { id: { _count: { gt: 1 } } }) { authorId _count { _all } } }', () => ({}), all],
+  ['{ postsGroupBy(by: [authorId, published], having: { authorId: { gt: 0 }, views: { _sum: { gte: 0 } } }, orderBy: [{ authorId: asc }, { published: asc }]) { authorId published } }', () => ({}), all],
+  ['{ postsGroupBy(by: [published], having: { OR: [{ title: { _min: { startsWith: "alice" } } }, { NOT: [{ id: { _avg: { lt: 2 } } }] }] }) { published _min { title } } }', () => ({}), all],
+  ['{ postsGroupBy(by: [status], having: { OR: [] }) { status } }', () => ({}), all],
+  ['{ postsGroupBy(by: [status], having: { AND: [], title: { _max: { not: { equals: "x" } } } }) { status } }', () => ({}), all],
+  ['{ postsGroupBy(by: [authorId], having: { published: { equals: true } }) { authorId } }', () => ({}), []],
+  ['{ postsGroupBy(by: [authorId], orderBy: [{ _count: { id: desc } }, { authorId: asc }], take: 1) { authorId _count { _all } } }', () => ({}), all],
+  ['{ postsGroupBy(by: [authorId], orderBy: [{ _max: { title: desc } }], skip: 1) { authorId _max { title } } }', () => ({}), all],
+  ['{ postsGroupBy(by: [published], orderBy: [{ _sum: { views: asc } }, { _avg: { id: desc } }, { _min: { createdAt: asc } }, { published: asc }]) { published } }', () => ({}), all],
+  ['{ postsGroupBy(by: [authorId], orderBy: [{ published: asc }]) { authorId } }', () => ({}), []],
+  ['{ usersGroupBy(by: [role], orderBy: [{ _count: { email: desc } }, { role: asc }]) { role _count { _all } } }', () => ({}), admins],
+  ['{ usersGroupBy(by: [role], having: { email: { _count: { gt: 0 } } }) { role } }', () => ({}), admins],
+  ['{ usersGroupBy(by: [role], having: { name: { _max: { gt: "A" } }, karma: { _sum: { gte: 0 } } }) { role } }', () => ({}), all],
+];
+
 describe.each(providers)('compiled reads on %s', (provider) => {
   let t: TestApp;
   let s: Seeded;
@@ -106,6 +154,15 @@ describe.each(providers)('compiled reads on %s', (provider) => {
     }
     console.log(`[compiled reads] ${provider}: ${compiled} of ${actors.length * documents.length} answered by the compiled lane`);
     expect(compiled).toBeGreaterThan(0);
+  });
+
+  it('serves distinct, having, aggregate orderings and backward cursors on the lane, exactly like the general path', async () => {
+    for (const [query, vars, served] of shapes) {
+      for (const actor of actors) {
+        const usedLane = await lanes.same(query, vars(s), s.viewers[actor]);
+        expect(usedLane, `${actor}: ${query}`).toBe(served.includes(actor));
+      }
+    }
   });
 
   it('pages connections from every post, hidden ones too, exactly like the general path', async () => {
