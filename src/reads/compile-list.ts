@@ -11,6 +11,7 @@ import { compileCursor } from './sql/compile-cursor.ts';
 import { compileOrderBy } from './sql/compile-order-by.ts';
 import { compileWhere } from './sql/compile-where.ts';
 import { quote } from './sql/sql-context.ts';
+import { distinctRows, refuseNativeDistinctError } from './distinct-rows.ts';
 
 /** Compiles one row's selection into a JSON object expression (see compile-object.ts). */
 export type ObjectCompiler = (state: CompileState, model: DmmfModel, type: GraphQLObjectType, alias: string, selectionSet: SelectionSetNode | undefined) => string;
@@ -61,32 +62,14 @@ export function compileList(
   const order = withTiebreaker(model, alias, compileOrderBy(sql, model, alias, backwards ? reverseOrder(given) : given), backwards && !list.cursor).join(', ');
   const from = join?.from ?? `${table(model)} AS ${quote(alias)}`;
   let source = `${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-  if (distinct) source = distinctRows(state, model, alias, source, order, distinct, list.cursor as Where | undefined);
+  if (distinct) {
+    refuseNativeDistinctError(sql, model, list.orderBy, distinct, list.cursor);
+    source = distinctRows(sql, model, alias, source, order, distinct, list.cursor as Where | undefined);
+  }
   const page = limitOffset((v) => sql.params.add(v), backwards ? -list.take! : list.take, list.skip, sql.dialect);
   if (!backwards) return jsonArray(sql.dialect, `SELECT ${row} AS j FROM ${source} ORDER BY ${order}${page}`);
   const reversed = `SELECT ${row} AS j, row_number() OVER (ORDER BY ${order}) AS n FROM ${source} ORDER BY ${order}${page}`;
   return jsonArray(sql.dialect, `SELECT r.j FROM (${reversed}) r ORDER BY r.n DESC`);
-}
-
-const FIRST = quote('__strata_first');
-const STARTED = quote('__strata_started');
-
-/**
- * The rows of `source` (`FROM ... WHERE ...`, the rows aliased `alias`) that
- * come first of their `distinct` tuple in `order`, and with a cursor only
- * those from the cursor row on (Prisma's `findIndex` over the distinct rows),
- * as a `FROM` source aliased `alias` again.
- */
-function distinctRows(state: CompileState, model: DmmfModel, alias: string, source: string, order: string, distinct: string[], cursor?: Where): string {
-  const { sql } = state;
-  const a = quote(alias);
-  const tuple = distinct.map((name) => column(alias, scalarField(model, name))).join(', ');
-  const ranked = `SELECT ${a}.*, row_number() OVER (PARTITION BY ${tuple} ORDER BY ${order}) AS ${FIRST} FROM ${source}`;
-  const firsts = `(${ranked}) AS ${a} WHERE ${a}.${FIRST} = 1`;
-  if (!cursor) return firsts;
-  const atCursor = compileWhere(sql, model, alias, cursor) ?? '1=0';
-  const started = `SELECT ${a}.*, max(CASE WHEN ${atCursor} THEN 1 ELSE 0 END) OVER (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) AS ${STARTED} FROM ${firsts}`;
-  return `(${started}) AS ${a} WHERE ${a}.${STARTED} = 1`;
 }
 
 /** Prisma's reversal of an order for a negative take: every direction, and `nulls: first` ↔ `last`. */

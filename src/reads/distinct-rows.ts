@@ -1,0 +1,62 @@
+import type { DmmfModel } from '../base/datamodel.ts';
+import { idFields } from '../base/datamodel.ts';
+import type { Where } from '../permissions/policy.ts';
+import { column, scalarField } from './sql/columns.ts';
+import { compileWhere } from './sql/compile-where.ts';
+import { quote, type SqlContext } from './sql/sql-context.ts';
+import { unsupported } from './unsupported.ts';
+
+const FIRST = quote('__strata_first');
+const STARTED = quote('__strata_started');
+
+/**
+ * The rows of `source` (`FROM ... WHERE ...`, the rows aliased `alias`) that
+ * come first of their `distinct` tuple in `order`, and with a cursor only
+ * those from the cursor row on (Prisma's `findIndex` over the distinct rows),
+ * as a `FROM` source aliased `alias` again.
+ */
+export function distinctRows(sql: SqlContext, model: DmmfModel, alias: string, source: string, order: string, distinct: string[], cursor?: Where): string {
+  const a = quote(alias);
+  const tuple = distinct.map((name) => column(alias, scalarField(model, name))).join(', ');
+  const ranked = `SELECT ${a}.*, row_number() OVER (PARTITION BY ${tuple} ORDER BY ${order}) AS ${FIRST} FROM ${source}`;
+  const firsts = `(${ranked}) AS ${a} WHERE ${a}.${FIRST} = 1`;
+  if (!cursor) return firsts;
+  const atCursor = compileWhere(sql, model, alias, cursor) ?? '1=0';
+  const started = `SELECT ${a}.*, max(CASE WHEN ${atCursor} THEN 1 ELSE 0 END) OVER (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) AS ${STARTED} FROM ${firsts}`;
+  return `(${started}) AS ${a} WHERE ${a}.${STARTED} = 1`;
+}
+
+/**
+ * Declines a `distinct` the general path answers with an error. On
+ * PostgreSQL, Prisma 7 writes `SELECT DISTINCT ON` instead of dropping the
+ * repeated rows in memory when there is no cursor and the orderBy's leading
+ * plain fields of the model that are distinct fields number exactly
+ * min(distinct fields, orderBy keys) (its `native_distinct_compatible_with_order_by`;
+ * without an orderBy, the primary key it orders a page by). PostgreSQL then
+ * refuses the statement when a distinct field comes after another ORDER BY
+ * key, or is missing while another key is there (`[a, a, id]` for
+ * distinct `[a, b]`). Where PostgreSQL accepts it, DISTINCT ON keeps the same
+ * rows as the in-memory step, so the lane compiles both alike.
+ */
+export function refuseNativeDistinctError(sql: SqlContext, model: DmmfModel, orderBy: unknown, distinct: string[], cursor: unknown): void {
+  if (sql.dialect !== 'postgresql' || cursor) return;
+  const keys: (string | null)[] = [];
+  for (const item of (Array.isArray(orderBy) ? orderBy : orderBy ? [orderBy] : []) as Record<string, unknown>[]) {
+    for (const [key, value] of Object.entries(item)) {
+      if (value === undefined) continue;
+      const field = model.fields.find((f) => f.name === key);
+      keys.push(field && field.kind !== 'object' ? key : null);
+    }
+  }
+  if (keys.length === 0) keys.push(...idFields(model));
+  const wanted = new Set(distinct);
+  let leading = 0;
+  while (leading < keys.length && keys[leading] !== null && wanted.has(keys[leading]!)) leading++;
+  if (leading !== Math.min(wanted.size, keys.length)) return;
+  // PostgreSQL's check (transformDistinctOnClause), over the ORDER BY keys without repeats.
+  const sorted = [...new Set(keys.map((k, i) => k ?? `#${i}`))];
+  const firstOther = sorted.findIndex((k) => !wanted.has(k));
+  if (firstOther === -1) return;
+  const before = new Set(sorted.slice(0, firstOther));
+  if ([...wanted].some((k) => !before.has(k))) unsupported('a distinct PostgreSQL refuses as Prisma writes it');
+}
