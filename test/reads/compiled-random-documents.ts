@@ -26,7 +26,9 @@ function randomWhere(rng: Rng, model: DmmfModel, samples: Samples, depth = 0): s
     const text = String(value);
     if (op === 'contains' || op === 'startsWith') value = op === 'contains' ? text.slice(1, 3) : text.slice(0, 2);
     const operand = op === 'in' || op === 'notIn' ? `[${[value, ...(seen.length ? [rng.pick(seen)] : [])].map(literal).join(', ')}]` : literal(value);
-    parts.push(`${field.name}: { ${op}: ${operand} }`);
+    // `not` takes a nested filter; a field named twice in one input object is a validation error.
+    if (parts.some((p) => p.startsWith(`${field.name}: `))) continue;
+    parts.push(`${field.name}: { ${op === 'not' ? `not: { equals: ${operand} }` : `${op}: ${operand}`} }`);
   }
   const relations = relationFields(model);
   if (depth < 1 && relations.length && rng.chance(0.3)) {
