@@ -63,7 +63,7 @@ function listArguments(rng: Rng, model: DmmfModel, samples: Samples, root = fals
   // `distinct` exists on root lists only; the orderBy above ends on the primary key, so "first of each tuple" is one row.
   if (root && rng.chance(0.3)) {
     const fields = scalarFields(model).filter((f) => !f.isList);
-    args.push(`distinct: [${[...new Set([rng.pick(fields), rng.pick(fields)].slice(0, 1 + rng.int(2)).map((f) => f.name))].join(', ')}]`);
+    args.push(`distinct: [${[...new Set([rng.pick(fields), rng.pick(fields)].slice(0, 1 + rng.int(2)).map((f) => names.enumValue(f.name)))].join(', ')}]`);
   }
   return args.length ? `(${args.join(', ')})` : '';
 }
