@@ -205,6 +205,27 @@ describe.each(providers)('compiled reads on %s', (provider) => {
   });
 });
 
+describe.each(providers)('wide objects on %s', (provider) => {
+  it('serves an object of more than 50 keys (PostgreSQL functions take 100 arguments) exactly like the general path', async () => {
+    const t = await createTestApp(provider, { rules: true, env: { STRATA_MAX_ALIASES: '500' } });
+    try {
+      const s = await seed(t);
+      const lanes = createLanes(t);
+      const keys = (n: number, fields: string[]) => Array.from({ length: n }, (_, i) => `k${i}: ${fields[i % fields.length]}`).join(' ');
+      const wide = [
+        `{ posts(orderBy: [{ id: asc }]) { ${keys(120, ['id', 'title', 'views', 'createdAt', 'body'])} author { ${keys(51, ['name', 'email'])} } } }`,
+        `{ postsAggregate { _count { ${keys(60, ['id', '_all'])} } } }`,
+        `{ postsConnection(first: 2) { edges { node { ${keys(101, ['slug', 'rating'])} } } } }`,
+      ];
+      for (const query of wide) {
+        for (const actor of actors) expect(await lanes.same(query, {}, s.viewers[actor]), `${actor}: ${query.slice(0, 80)}`).toBe(true);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 /** Values of every field in the database, for the random documents' filters. */
 async function samplesOf(t: TestApp): Promise<Samples> {
   const out: Samples = {};
