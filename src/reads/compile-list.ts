@@ -11,7 +11,7 @@ import { compileCursor } from './sql/compile-cursor.ts';
 import { compileOrderBy } from './sql/compile-order-by.ts';
 import { compileWhere } from './sql/compile-where.ts';
 import { quote } from './sql/sql-context.ts';
-import { distinctRows, refuseNativeDistinctError } from './distinct-rows.ts';
+import { distinctRows, nativeDistinctKeys } from './distinct-rows.ts';
 
 /** Compiles one row's selection into a JSON object expression (see compile-object.ts). */
 export type ObjectCompiler = (state: CompileState, model: DmmfModel, type: GraphQLObjectType, alias: string, selectionSet: SelectionSetNode | undefined) => string;
@@ -59,13 +59,12 @@ export function compileList(
   // Without an orderBy Prisma orders by the primary key (reversed too for a negative take). Ties on every key: the
   // primary key in the direction compileCursor assumes when there is a cursor.
   const given = compileOrderBy(sql, model, alias, list.orderBy).length ? list.orderBy : idFields(model).map((f) => ({ [f]: 'asc' }));
-  const order = withTiebreaker(model, alias, compileOrderBy(sql, model, alias, backwards ? reverseOrder(given) : given), backwards && !list.cursor).join(', ');
+  const items = compileOrderBy(sql, model, alias, backwards ? reverseOrder(given) : given);
+  if (distinct) items.push(...nativeDistinctKeys(sql, model, list.orderBy, distinct, list.cursor).map((f) => `${column(alias, scalarField(model, f))} ASC`));
+  const order = withTiebreaker(model, alias, items, backwards && !list.cursor).join(', ');
   const from = join?.from ?? `${table(model)} AS ${quote(alias)}`;
   let source = `${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-  if (distinct) {
-    refuseNativeDistinctError(sql, model, list.orderBy, distinct, list.cursor);
-    source = distinctRows(sql, model, alias, source, order, distinct, list.cursor as Where | undefined);
-  }
+  if (distinct) source = distinctRows(sql, model, alias, source, order, distinct, list.cursor as Where | undefined);
   const page = limitOffset((v) => sql.params.add(v), backwards ? -list.take! : list.take, list.skip, sql.dialect);
   if (!backwards) return jsonArray(sql.dialect, `SELECT ${row} AS j FROM ${source} ORDER BY ${order}${page}`);
   const reversed = `SELECT ${row} AS j, row_number() OVER (ORDER BY ${order}) AS n FROM ${source} ORDER BY ${order}${page}`;

@@ -27,19 +27,20 @@ export function distinctRows(sql: SqlContext, model: DmmfModel, alias: string, s
 }
 
 /**
- * Declines a `distinct` the general path answers with an error. On
- * PostgreSQL, Prisma 7 writes `SELECT DISTINCT ON` instead of dropping the
- * repeated rows in memory when there is no cursor and the orderBy's leading
- * plain fields of the model that are distinct fields number exactly
- * min(distinct fields, orderBy keys) (its `native_distinct_compatible_with_order_by`;
- * without an orderBy, the primary key it orders a page by). PostgreSQL then
- * refuses the statement when a distinct field comes after another ORDER BY
- * key, or is missing while another key is there (`[a, a, id]` for
- * distinct `[a, b]`). Where PostgreSQL accepts it, DISTINCT ON keeps the same
- * rows as the in-memory step, so the lane compiles both alike.
+ * How Prisma 7 runs a `distinct` on PostgreSQL when it writes `SELECT
+ * DISTINCT ON` instead of dropping the repeated rows in memory: when there is
+ * no cursor and the orderBy's leading plain fields of the model that are
+ * distinct fields number exactly min(distinct fields, orderBy keys) (its
+ * `native_distinct_compatible_with_order_by`; without an orderBy, the
+ * primary key it orders a page by). PostgreSQL refuses the statement when a
+ * distinct field is missing before another ORDER BY key (`[a, a, id]` for
+ * distinct `[a, b]`): the general path answers an error, so this declines.
+ * Where PostgreSQL accepts it, DISTINCT ON keeps the same rows as the
+ * in-memory step, but sorts by the distinct fields the orderBy leaves out
+ * (ascending, after its keys): those are returned, for the lane to sort by too.
  */
-export function refuseNativeDistinctError(sql: SqlContext, model: DmmfModel, orderBy: unknown, distinct: string[], cursor: unknown): void {
-  if (sql.dialect !== 'postgresql' || cursor) return;
+export function nativeDistinctKeys(sql: SqlContext, model: DmmfModel, orderBy: unknown, distinct: string[], cursor: unknown): string[] {
+  if (sql.dialect !== 'postgresql' || cursor) return [];
   const keys: (string | null)[] = [];
   for (const item of (Array.isArray(orderBy) ? orderBy : orderBy ? [orderBy] : []) as Record<string, unknown>[]) {
     for (const [key, value] of Object.entries(item)) {
@@ -52,11 +53,12 @@ export function refuseNativeDistinctError(sql: SqlContext, model: DmmfModel, ord
   const wanted = new Set(distinct);
   let leading = 0;
   while (leading < keys.length && keys[leading] !== null && wanted.has(keys[leading]!)) leading++;
-  if (leading !== Math.min(wanted.size, keys.length)) return;
+  if (leading !== Math.min(wanted.size, keys.length)) return [];
   // PostgreSQL's check (transformDistinctOnClause), over the ORDER BY keys without repeats.
   const sorted = [...new Set(keys.map((k, i) => k ?? `#${i}`))];
   const firstOther = sorted.findIndex((k) => !wanted.has(k));
-  if (firstOther === -1) return;
-  const before = new Set(sorted.slice(0, firstOther));
-  if ([...wanted].some((k) => !before.has(k))) unsupported('a distinct PostgreSQL refuses as Prisma writes it');
+  const before = new Set(firstOther === -1 ? sorted : sorted.slice(0, firstOther));
+  const missing = distinct.filter((k) => !before.has(k));
+  if (firstOther !== -1 && missing.length) unsupported('a distinct PostgreSQL refuses as Prisma writes it');
+  return missing;
 }
