@@ -87,7 +87,7 @@ const documents: [string, (s: Seeded) => Record<string, unknown>][] = [
 /**
  * Shapes the lane once declined and now compiles: `distinct` (root lists only in the API; with skip, take, negative
  * take and cursors), groupBy `having` and orderings by an aggregate, a cursor with a negative take. Each is compared with the
- * general path as every actor, and must be served by the lane for `served` (the actors the general path answers
+ * general path as every actor (and a response key selected twice), and must be served by the lane for `served` (the actors the general path answers
  * without an error; a `distinct`/`having`/ordering on a field hidden from an actor is refused by both lanes alike).
  */
 const all: Actor[] = actors;
@@ -126,6 +126,12 @@ const shapes: [string, (s: Seeded) => Record<string, unknown>, Actor[], Provider
   ['query($c: Int!) { posts(cursor: { id: $c }, orderBy: [{ published: asc }, { title: asc }], take: -1) { id } }', (s) => ({ c: s.posts.aliceDraft }), all],
   ['query($c: Int!) { users { posts(cursor: { id: $c }, orderBy: [{ id: asc }], take: -1) { id } } }', (s) => ({ c: s.posts.alicePublished }), all],
   ['query($c: Int!) { post(where: { id: $c }) { comments(cursor: { id: $c }, take: -2) { id } } }', (s) => ({ c: s.comments.bobOn_alicePublished }), all],
+  // One response key selected twice: graphql-js merges the selections.
+  ['{ posts(orderBy: [{ id: asc }]) { id author { name } author { id email } ...F } } fragment F on Post { author { karma name } }', () => ({}), all],
+  ['{ posts(orderBy: [{ id: asc }]) { id } posts(orderBy: [{ id: asc }]) { title author { id } } }', () => ({}), all],
+  ['{ users(orderBy: [{ id: asc }]) { posts(orderBy: [{ id: asc }]) { id } posts(orderBy: [{ id: asc }]) { title comments(take: 1) { id } } } }', () => ({}), all],
+  ['{ postsConnection(first: 2) { edges { cursor } edges { node { id } node { title } } pageInfo { hasNextPage } pageInfo { endCursor } } }', () => ({}), all],
+  ['{ postsAggregate { _count { id } _count { _all } } postsGroupBy(by: [published]) { published _max { id } _max { title } } }', () => ({}), all],
   ['{ postsGroupBy(by: [authorId], having: { id: { _count: { gt: 1 } } }) { authorId _count { _all } } }', () => ({}), all],
   ['{ postsGroupBy(by: [authorId, published], having: { authorId: { gt: 0 }, views: { _sum: { gte: 0 } } }, orderBy: [{ authorId: asc }, { published: asc }]) { authorId published } }', () => ({}), all],
   ['{ postsGroupBy(by: [published], having: { OR: [{ title: { _min: { startsWith: "alice" } } }, { NOT: [{ id: { _avg: { lt: 2 } } }] }] }) { published _min { title } } }', () => ({}), all],
