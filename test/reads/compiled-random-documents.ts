@@ -112,6 +112,7 @@ function groupOrder(rng: Rng, model: DmmfModel, by: string[]): string {
 
 function selection(rng: Rng, model: DmmfModel, samples: Samples, depth: number): string {
   const items: string[] = [];
+  const again: string[] = [];
   const scalars = scalarFields(model);
   for (const field of scalars) if (rng.chance(0.5)) items.push(rng.chance(0.15) ? `a${rng.int(9)}_${field.name}: ${field.name}` : field.name);
   if (rng.chance(0.2)) items.push('__typename');
@@ -121,12 +122,14 @@ function selection(rng: Rng, model: DmmfModel, samples: Samples, depth: number):
       const target = inner(model, relation);
       const args = relation.isList ? listArguments(rng, target, samples) : '';
       items.push(`${relation.name}${args} { ${selection(rng, target, samples, depth + 1)} }`);
+      // The same field again with the same arguments and another selection: graphql-js merges the two.
+      if (rng.chance(0.15)) again.push(`${relation.name}${args} { ${selection(rng, target, samples, depth + 1)} }`);
     }
     const lists = relationFields(model).filter((f) => f.isList);
     if (lists.length && rng.chance(0.15)) items.push(`_count { ${lists.filter(() => rng.chance(0.6)).map((f) => f.name).join(' ') || lists[0].name} }`);
   }
   const unique = [...new Map(items.map((i) => [i.split(/[(: {]/)[0], i])).values()];
-  return unique.length ? unique.join(' ') : idFields(model)[0] ?? scalars[0].name;
+  return unique.length ? [...unique, ...again].join(' ') : idFields(model)[0] ?? scalars[0].name;
 }
 
 /** A random read document over `dm`: one or two root fields (lists, lookups, counts) with nested selections. */
