@@ -56,24 +56,21 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   if (idFieldsOf.some((f) => f.type === 'Decimal')) unsupported('a connection over a model with a Decimal primary key');
 
   const fields = collectFields(state, type, node.selectionSet!);
-  let edgesNode: FieldNode | undefined;
-  let nodeNode: FieldNode | undefined;
-  let edgeType: GraphQLObjectType | undefined;
-  for (const field of fields.values()) {
+  const edgeType = getNamedType(type.getFields().edges.type) as GraphQLObjectType;
+  const nodeType = getNamedType(edgeType.getFields().node.type);
+  // Every `node` under every `edges` key (aliases may name several), each built as its own key `n<i>` of the row.
+  const nodes = new Map<string, string>();
+  const alias = sql.alias();
+  const pairs: JsonPair[] = [{ key: 'k', value: jsonObject(sql.dialect, idFieldsOf.map((f) => ({ key: f.name, value: scalarJson(sql, f, column(alias, f)) }))), json: true }];
+  for (const [edgesKey, field] of fields) {
     if (field.name.value !== 'edges') continue;
-    if (edgesNode) unsupported('edges selected twice');
-    edgesNode = field;
-    edgeType = getNamedType(type.getFields().edges.type) as GraphQLObjectType;
-    for (const inner of collectFields(state, edgeType, field.selectionSet!).values()) {
+    for (const [nodeKey, inner] of collectFields(state, edgeType, field.selectionSet!)) {
       if (inner.name.value !== 'node') continue;
-      if (nodeNode) unsupported('node selected twice');
-      nodeNode = inner;
+      if (!isObjectType(nodeType)) unsupported('a node that is not an object');
+      nodes.set(`${edgesKey}\0${nodeKey}`, `n${nodes.size}`);
+      pairs.push({ key: `n${nodes.size - 1}`, value: compileObject(state, model, nodeType, alias, inner.selectionSet), json: true });
     }
   }
-  const alias = sql.alias();
-  const nodeType = edgeType && (getNamedType(edgeType.getFields().node.type) as GraphQLObjectType);
-  const pairs: JsonPair[] = [{ key: 'k', value: jsonObject(sql.dialect, idFieldsOf.map((f) => ({ key: f.name, value: scalarJson(sql, f, column(alias, f)) }))), json: true }];
-  if (nodeNode && nodeType && isObjectType(nodeType)) pairs.push({ key: 'n', value: compileObject(state, model, nodeType, alias, nodeNode.selectionSet), json: true });
   const conditions = [compileWhere(sql, model, alias, where)];
   const pageOrder = backward ? flipOrderBy(order) : order;
   if (cursor != null) {
@@ -107,7 +104,7 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   const shape = [...fields].map(([key, field]): Slot => {
     const name = field.name.value;
     const inner = name === 'edges' ? edgeType : name === 'pageInfo' ? (getNamedType(type.getFields().pageInfo.type) as GraphQLObjectType) : undefined;
-    return { key, name, keys: inner ? keysOf(state, inner, field) : [] };
+    return { key, name, keys: inner ? keysOf(state, inner, field, (nodeKey) => nodes.get(`${key}\0${nodeKey}`)) : [] };
   });
   const flags = { after: args.after != null, before: args.before != null };
   const key = keyValues(state, idFieldsOf);
@@ -135,21 +132,21 @@ function keyValues(state: CompileState, fields: DmmfField[]): (k: Record<string,
   return (k) => Object.fromEntries(decode.map(([name, fn]) => [name, k[name] === null ? null : fn(k[name])]));
 }
 
-/** One response key of the connection: its field and, for edges and pageInfo, their own keys and fields. */
+/** One response key of the connection: its field and, for edges and pageInfo, their own keys and fields (`n<i>` for a node). */
 interface Slot {
   key: string;
   name: string;
   keys: [key: string, name: string][];
 }
 
-function keysOf(state: CompileState, type: GraphQLObjectType, node: FieldNode): [string, string][] {
-  return [...collectFields(state, type, node.selectionSet!)].map(([key, field]) => [key, field.name.value === '__typename' ? `__typename:${type.name}` : field.name.value]);
+function keysOf(state: CompileState, type: GraphQLObjectType, node: FieldNode, nodeOf: (key: string) => string | undefined): [string, string][] {
+  return [...collectFields(state, type, node.selectionSet!)].map(([key, field]) => [key, field.name.value === '__typename' ? `__typename:${type.name}` : field.name.value === 'node' ? nodeOf(key)! : field.name.value]);
 }
 
 function assemble(
   typeName: string,
   shape: Slot[],
-  value: { rows: { k: Record<string, unknown>; n?: unknown }[]; count: number | null },
+  value: { rows: ({ k: Record<string, unknown> } & Record<string, unknown>)[]; count: number | null },
   size: number,
   backward: boolean,
   cursors: { after: boolean; before: boolean },
@@ -158,7 +155,7 @@ function assemble(
   const page = value.rows.slice(0, size);
   const hasMore = value.rows.length > size;
   if (backward) page.reverse();
-  const edges = page.map((row) => ({ cursor: encodeCursor(key(row.k)), node: row.n }));
+  const edges = page.map((row) => ({ ...row, cursor: encodeCursor(key(row.k)) }));
   const pageInfo = {
     hasNextPage: backward ? cursors.before : hasMore,
     hasPreviousPage: backward ? hasMore : cursors.after,

@@ -131,6 +131,7 @@ const shapes: [string, (s: Seeded) => Record<string, unknown>, Actor[], Provider
   ['{ posts(orderBy: [{ id: asc }]) { id } posts(orderBy: [{ id: asc }]) { title author { id } } }', () => ({}), all],
   ['{ users(orderBy: [{ id: asc }]) { posts(orderBy: [{ id: asc }]) { id } posts(orderBy: [{ id: asc }]) { title comments(take: 1) { id } } } }', () => ({}), all],
   ['{ postsConnection(first: 2) { edges { cursor } edges { node { id } node { title } } pageInfo { hasNextPage } pageInfo { endCursor } } }', () => ({}), all],
+  ['{ postsConnection(last: 3) { a: edges { cursor node { id } } b: edges { n1: node { title } n2: node { id author { name } } __typename } } }', () => ({}), all],
   ['{ postsAggregate { _count { id } _count { _all } } postsGroupBy(by: [published]) { published _max { id } _max { title } } }', () => ({}), all],
   ['{ postsGroupBy(by: [authorId], having: { id: { _count: { gt: 1 } } }) { authorId _count { _all } } }', () => ({}), all],
   ['{ postsGroupBy(by: [authorId, published], having: { authorId: { gt: 0 }, views: { _sum: { gte: 0 } } }, orderBy: [{ authorId: asc }, { published: asc }]) { authorId published } }', () => ({}), all],
