@@ -78,21 +78,29 @@ const compare = (rng: Rng, value: unknown, ops = comparisons) => {
 /** A random groupBy `having`: aggregates of any field, the grouped fields' own values, under AND/OR/NOT sometimes. */
 function randomHaving(rng: Rng, model: DmmfModel, samples: Samples, by: string[]): string {
   const fields = scalarFields(model).filter(filterable);
-  const parts: string[] = [];
+  // Per field, its filter's members by name (an input object names each once).
+  const members = new Map<string, Map<string, string>>();
+  const add = (field: string, name: string, member: string) => {
+    const own = members.get(field) ?? new Map<string, string>();
+    if (!own.has(name)) own.set(name, member);
+    members.set(field, own);
+  };
   for (let i = 0, n = 1 + rng.int(2); i < n; i++) {
     const field = rng.pick(fields);
     const seen = samples[model.name]?.[field.name]?.filter((v) => v !== null) ?? [];
     const ops = ['_count', ...(field.type === 'Int' ? ['_sum', '_avg', '_min', '_max'] : field.type === 'String' ? ['_min', '_max'] : [])];
     const op = rng.pick(ops);
     const value = op === '_count' ? rng.int(4) : seen.length ? rng.pick(seen) : 0;
-    parts.push(`${field.name}: { ${op}: { ${compare(rng, value)} } }`);
+    add(field.name, op, `${op}: { ${compare(rng, value)} }`);
   }
   const grouped = fields.filter((f) => by.includes(f.name));
   if (grouped.length && rng.chance(0.3)) {
     const field = rng.pick(grouped);
     const seen = samples[model.name]?.[field.name]?.filter((v) => v !== null) ?? [];
-    if (seen.length) parts.push(`${field.name}: { ${compare(rng, rng.pick(seen), field.type === 'Boolean' ? ['equals', 'not'] : comparisons)} }`);
+    const member = seen.length ? compare(rng, rng.pick(seen), field.type === 'Boolean' ? ['equals', 'not'] : comparisons) : undefined;
+    if (member) add(field.name, member.split(':')[0], member);
   }
+  const parts = [...members].map(([field, own]) => `${field}: { ${[...own.values()].join(', ')} }`);
   const clause = parts.join(', ');
   return rng.chance(0.2) ? `OR: [{ ${clause} }, { ${parts[0]} }]` : rng.chance(0.15) ? `NOT: [{ ${clause} }]` : clause;
 }

@@ -254,6 +254,9 @@ async function fuzz(t: TestApp, lanes: Lanes, label: string, viewers: (Viewer | 
   const rng = random(fuzzSeed);
   const samples = await samplesOf(t);
   let compiled = 0;
+  // The shapes the lane once declined, by how many random cases had them and how many of those the lane served.
+  const shapes = { distinct: /distinct: /, having: /having: /, 'aggregate orderBy': /\{ _(count|sum|avg|min|max): \{ \w+: (asc|desc)/, 'cursor with a negative take': /cursor: [^)]*take: -|take: -[^)]*cursor: / };
+  const tally = Object.fromEntries(Object.keys(shapes).map((k) => [k, { cases: 0, served: 0 }]));
   for (let i = 0; i < CASES; i++) {
     const document = randomDocument(rng, t.app.datamodel, samples);
     for (const viewer of viewers) {
@@ -265,9 +268,16 @@ async function fuzz(t: TestApp, lanes: Lanes, label: string, viewers: (Viewer | 
       }
       expect(a, `STRATA_FUZZ_SEED=${fuzzSeed} case ${i}: ${document}`).toBe(b);
       if (usedLane) compiled += 1;
+      for (const [name, pattern] of Object.entries(shapes)) {
+        if (!pattern.test(document)) continue;
+        tally[name].cases += 1;
+        if (usedLane) tally[name].served += 1;
+      }
     }
   }
-  console.log(`[compiled reads] ${label}: ${compiled} of ${CASES * viewers.length} random cases compiled (seed ${fuzzSeed})`);
+  console.log(`[compiled reads] ${label}: ${compiled} of ${CASES * viewers.length} random cases compiled (seed ${fuzzSeed}); ${JSON.stringify(tally)}`);
+  // Each shape the random documents hold is served by the lane for some of them (the others: refused by a rule, invalid).
+  for (const [name, { cases, served }] of Object.entries(tally)) if (cases >= 10) expect(served, `${label}: ${name}`).toBeGreaterThan(0);
   return compiled;
 }
 
