@@ -63,8 +63,9 @@ export function compileList(
   if (distinct) items.push(...nativeDistinctKeys(sql, model, list.orderBy, distinct, list.cursor).map((f) => `${column(alias, scalarField(model, f))} ASC`));
   const order = withTiebreaker(model, alias, items, backwards && !list.cursor).join(', ');
   const from = join?.from ?? `${table(model)} AS ${quote(alias)}`;
-  let source = `${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-  if (distinct) source = distinctRows(sql, model, alias, source, order, distinct, list.cursor as Where | undefined);
+  const source = distinct
+    ? distinctRows(sql, model, alias, from, where as string[], order, distinct, list.cursor as Where | undefined)
+    : `${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   const page = limitOffset((v) => sql.params.add(v), backwards ? -list.take! : list.take, list.skip, sql.dialect);
   if (!backwards) return jsonArray(sql.dialect, `SELECT ${row} AS j FROM ${source} ORDER BY ${order}${page}`);
   const reversed = `SELECT ${row} AS j, row_number() OVER (ORDER BY ${order}) AS n FROM ${source} ORDER BY ${order}${page}`;
