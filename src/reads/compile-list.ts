@@ -68,7 +68,11 @@ export function compileList(
     : `${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   const page = limitOffset((v) => sql.params.add(v), backwards ? -list.take! : list.take, list.skip, sql.dialect);
   if (!backwards) return jsonArray(sql.dialect, `SELECT ${row} AS j FROM ${source} ORDER BY ${order}${page}`);
-  const reversed = `SELECT ${row} AS j, row_number() OVER (ORDER BY ${order}) AS n FROM ${source} ORDER BY ${order}${page}`;
+  // The page first (a top-N sort), then its JSON and its place: a window over all the rows would sort them all and
+  // build every row's JSON before the LIMIT.
+  const a = quote(alias);
+  const limited = `SELECT ${a}.* FROM ${source} ORDER BY ${order}${page}`;
+  const reversed = `SELECT ${row} AS j, row_number() OVER (ORDER BY ${order}) AS n FROM (${limited}) AS ${a}`;
   return jsonArray(sql.dialect, `SELECT r.j FROM (${reversed}) r ORDER BY r.n DESC`);
 }
 
