@@ -4,6 +4,7 @@ import { getNamedType, isObjectType } from 'graphql';
 import { badInput } from '../base/errors.ts';
 import { and } from '../permissions/policy.ts';
 import type { DmmfField, DmmfModel } from '../base/datamodel.ts';
+import { Decimal } from '@prisma/client/runtime/client';
 import { names } from '../base/naming.ts';
 import { scalarJson } from './sql/scalar-json.ts';
 import { idFields, idWhere } from '../base/datamodel.ts';
@@ -52,8 +53,6 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   const ids = idFields(model);
   const order = [...(orderBy ?? []), ...ids.map((f) => ({ [f]: 'asc' }))];
   const idFieldsOf = ids.map((f) => scalarField(model, f));
-  // A cursor holds Prisma's Decimal object, which the lane cannot rebuild without Prisma's class.
-  if (idFieldsOf.some((f) => f.type === 'Decimal')) unsupported('a connection over a model with a Decimal primary key');
 
   const fields = collectFields(state, type, node.selectionSet!);
   const edgeType = getNamedType(type.getFields().edges.type) as GraphQLObjectType;
@@ -114,7 +113,7 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
 /**
  * The primary key values as Prisma returns them (what resolveConnection
  * encodes into a cursor) from their response encoding in the statement:
- * BigInt, DateTime and Bytes back to their JavaScript types, an enum value
+ * BigInt, DateTime, Decimal and Bytes back to their JavaScript types, an enum value
  * from its GraphQL name to its Prisma name.
  */
 function keyValues(state: CompileState, fields: DmmfField[]): (k: Record<string, unknown>) => Record<string, unknown> {
@@ -127,6 +126,8 @@ function keyValues(state: CompileState, fields: DmmfField[]): (k: Record<string,
     if (field.type === 'BigInt') return [field.name, (v) => BigInt(v as string)];
     if (field.type === 'DateTime') return [field.name, (v) => new Date(v as string)];
     if (field.type === 'Bytes') return [field.name, (v) => new Uint8Array(Buffer.from(v as string, 'base64'))];
+    // Prisma's own Decimal class (the generated client's comes from the same runtime): the cursor encodes its text.
+    if (field.type === 'Decimal') return [field.name, (v) => new Decimal(v as string)];
     return [field.name, (v) => v];
   });
   return (k) => Object.fromEntries(decode.map(([name, fn]) => [name, k[name] === null ? null : fn(k[name])]));

@@ -41,6 +41,7 @@ describe.each(providers)('connections over typed primary keys on %s', (provider)
     t = await createTestApp(provider, { schemaPath: typedKeys, env: appEnv(provider) });
     lanes = createLanes(t);
     for (const [i, id] of [2n ** 62n, -5n, 0n, 9_007_199_254_740_993n].entries()) await t.prisma.ledger.create({ data: { id, note: `n${i % 2}` } });
+    for (const [i, amount] of ['1.5', '-0.000001', '123456789012345678.25', '0', '2e-7'].entries()) await t.prisma.price.create({ data: { amount, label: `p${i % 2}` } });
     for (const [i, id] of [[0xff, 0], [0], [1, 2, 3], [0, 0xff]].entries()) await t.prisma.blob.create({ data: { id: new Uint8Array(id), label: `b${i % 2}` } });
     const at = [new Date('2024-01-02T03:04:05.678Z'), new Date('1999-12-31T23:59:59.999Z')];
     for (const [i, shade] of (['LIGHT', 'DARK', 'LIGHT'] as const).entries()) {
@@ -53,6 +54,10 @@ describe.each(providers)('connections over typed primary keys on %s', (provider)
 
   it('pages a BigInt key from every cursor exactly like the general path, on the lane', async () => {
     expect(await pageEverywhere(t, lanes, 'Ledger', ['', ', orderBy: [{ note: desc }]'])).toBeGreaterThan(0);
+  });
+
+  it('pages a Decimal key from every cursor exactly like the general path, on the lane', async () => {
+    expect(await pageEverywhere(t, lanes, 'Price', ['', ', orderBy: [{ label: desc }]'])).toBeGreaterThan(0);
   });
 
   it('pages a Bytes key from every cursor exactly like the general path, on the lane', async () => {
