@@ -1,4 +1,4 @@
-import type { DmmfField, DmmfModel } from '../base/datamodel.ts';
+import { type DmmfField, type DmmfModel, numericTypes } from '../base/datamodel.ts';
 import { aggregateOps, type AggregateOp } from '../base/naming.ts';
 import { column, scalarField } from './sql/columns.ts';
 import { compileScalarFilter, FALSE, isFilterObject, joinAnd } from './sql/scalar-filter.ts';
@@ -6,6 +6,7 @@ import type { SqlContext } from './sql/sql-context.ts';
 import { unsupported } from './unsupported.ts';
 
 const isAggregate = (key: string): key is AggregateOp => (aggregateOps as string[]).includes(key);
+const noMinMax = new Set(['Json', 'Bytes', 'Boolean']);
 
 /**
  * One aggregate of a field of the group aliased `alias`, and the field type
@@ -14,6 +15,10 @@ const isAggregate = (key: string): key is AggregateOp => (aggregateOps as string
  */
 export function aggregateOf(sql: SqlContext, model: DmmfModel, alias: string, op: AggregateOp, name: string): { expr: string; field: DmmfField } {
   const field = scalarField(model, name);
+  // Aggregates Prisma refuses (`_avg` of a String) or PostgreSQL does (`min(boolean)`): the general path errors.
+  if (field.type === 'Json' || ((op === '_sum' || op === '_avg') && !numericTypes.has(field.type)) || ((op === '_min' || op === '_max') && noMinMax.has(field.type))) {
+    unsupported(`${op} of ${model.name}.${name}`);
+  }
   const col = column(alias, field);
   if (op === '_count') return { expr: `COUNT(${col})`, field: { ...field, kind: 'scalar', type: 'Int', isRequired: true, isList: false } };
   if (op === '_avg') return { expr: `AVG(${col})`, field: { ...field, type: field.type === 'Decimal' ? 'Decimal' : 'Float' } };

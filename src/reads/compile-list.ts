@@ -12,6 +12,7 @@ import { compileOrderBy } from './sql/compile-order-by.ts';
 import { compileWhere } from './sql/compile-where.ts';
 import { quote } from './sql/sql-context.ts';
 import { distinctRows, nativeDistinctKeys } from './distinct-rows.ts';
+import { unsupported } from './unsupported.ts';
 
 /** Compiles one row's selection into a JSON object expression (see compile-object.ts). */
 export type ObjectCompiler = (state: CompileState, model: DmmfModel, type: GraphQLObjectType, alias: string, selectionSet: SelectionSetNode | undefined) => string;
@@ -43,6 +44,8 @@ export function compileList(
   extra?: string,
 ): string {
   const backwards = list.take !== undefined && list.take < 0;
+  // A cursor naming no key is refused by Prisma.
+  if (list.cursor && !Object.values(list.cursor).some((v) => v !== undefined && v !== null)) unsupported('a cursor without a key');
   const distinct = list.distinct?.length ? list.distinct : undefined;
   const { sql } = state;
   const alias = sql.alias();

@@ -150,6 +150,13 @@ const shapes: [string, (s: Seeded) => Record<string, unknown>, Actor[], Provider
   ['{ postsConnection(orderBy: [{ id: asc, title: asc }]) { totalCount } }', () => ({}), []],
   ['{ postsGroupBy(by: [authorId, published], orderBy: [{ authorId: asc, published: desc }]) { authorId } }', () => ({}), []],
   ['{ posts(orderBy: [{}, { author: {} }, { id: desc }]) { id } }', () => ({}), all],
+  // Aggregates Prisma (or PostgreSQL) refuses, and a cursor naming no key: the general path errors, the lane declines.
+  ['{ postsGroupBy(by: [authorId], orderBy: [{ _avg: { title: asc } }, { authorId: asc }]) { authorId } }', () => ({}), []],
+  ['{ postsGroupBy(by: [authorId], orderBy: [{ _sum: { createdAt: asc } }]) { authorId } }', () => ({}), []],
+  ['{ postsGroupBy(by: [authorId], orderBy: [{ _min: { published: asc } }, { authorId: asc }]) { authorId } }', () => ({}), []],
+  ['{ postsGroupBy(by: [authorId], having: { metadata: { _count: { gt: 0 } } }) { authorId } }', () => ({}), []],
+  ['{ postsGroupBy(by: [authorId], having: { cover: { _count: { gt: 0 } }, published: { _count: { gt: 0 } } }) { authorId } }', () => ({}), all],
+  ['{ posts(cursor: {}) { id } users { posts(cursor: {}) { id } } }', () => ({}), []],
   ['{ usersGroupBy(by: [role], orderBy: [{ _count: { email: desc } }, { role: asc }]) { role _count { _all } } }', () => ({}), admins],
   ['{ usersGroupBy(by: [role], having: { email: { _count: { gt: 0 } } }) { role } }', () => ({}), admins],
   ['{ usersGroupBy(by: [role], having: { name: { _max: { gt: "A" } }, karma: { _sum: { gte: 0 } } }) { role } }', () => ({}), all],
