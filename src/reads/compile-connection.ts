@@ -75,7 +75,10 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   if (cursor != null) {
     // The cursor names a row by its primary key; Prisma looks it up in the whole table and skips it. A row
     // that is gone or hidden from the viewer gives an empty page, as in resolveConnection.
-    const at = plainUnique(model, idWhere(model, decodeCursor(cursor)));
+    const values = decodeCursor(cursor);
+    // A cursor this API did not write (a key missing, null or of another type): Prisma refuses it, the general path answers.
+    if (!idFieldsOf.every((f) => isKeyValue(state, f, values[f.name]))) unsupported('a cursor holding no key of this model');
+    const at = plainUnique(model, idWhere(model, values));
     const probe = sql.alias();
     const visible = compileWhere(sql, model, probe, and(at, readableOrThrow(gen, ctx, model)));
     conditions.push(`EXISTS (SELECT 1 FROM ${table(model)} ${probe}${visible ? ` WHERE ${visible}` : ''})`);
@@ -131,6 +134,29 @@ function keyValues(state: CompileState, fields: DmmfField[]): (k: Record<string,
     return [field.name, (v) => v];
   });
   return (k) => Object.fromEntries(decode.map(([name, fn]) => [name, k[name] === null ? null : fn(k[name])]));
+}
+
+/** Whether `value` is a primary key value of `field` as a cursor of this API holds it (see encodeCursor). */
+function isKeyValue(state: CompileState, field: DmmfField, value: unknown): boolean {
+  if (field.kind === 'enum') return state.gen.datamodel.enums.find((e) => e.name === field.type)?.values.some((v) => v.name === value) ?? false;
+  switch (field.type) {
+    case 'Int':
+      return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31;
+    case 'Float':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'String':
+      return typeof value === 'string';
+    case 'BigInt':
+      return typeof value === 'bigint';
+    case 'DateTime':
+      return value instanceof Date && !Number.isNaN(value.getTime());
+    case 'Decimal':
+      return typeof value === 'string' && /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value);
+    case 'Bytes':
+      return value instanceof Uint8Array;
+    default:
+      return false;
+  }
 }
 
 /** One response key of the connection: its field and, for edges and pageInfo, their own keys and fields (`n<i>` for a node). */

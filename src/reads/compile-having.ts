@@ -53,6 +53,8 @@ export function compileHaving(sql: SqlContext, model: DmmfModel, alias: string, 
     if (!isFilterObject(value)) unsupported('a having value that is not a filter');
     const field = scalarField(model, key);
     const own = Object.fromEntries(Object.entries(value).filter(([op, v]) => !isAggregate(op) && v !== undefined));
+    // Prisma's filters of a required field's values (and of any count) are not nullable: a null is refused.
+    if (field.isRequired && hasNull(value)) unsupported('a null in a having filter of a required field');
     if (Object.keys(own).length) {
       if (!by.has(key) || field.type === 'Json') unsupported('a having on a field outside by');
       const sqlOwn = compileScalarFilter(sql, field, column(alias, field), own);
@@ -60,10 +62,18 @@ export function compileHaving(sql: SqlContext, model: DmmfModel, alias: string, 
     }
     for (const [op, filter] of Object.entries(value)) {
       if (!isAggregate(op) || filter === undefined) continue;
+      if (op === '_count' && hasNull(filter)) unsupported('a null in a having count filter');
       const { expr, field: typed } = aggregateOf(sql, model, alias, op, key);
       const sqlAgg = compileScalarFilter(sql, typed, expr, filter);
       if (sqlAgg !== null) parts.push(sqlAgg);
     }
   }
   return joinAnd(parts);
+}
+
+/** Whether a filter holds a null anywhere (`equals: null`, `in: [null]`, `not: { equals: null }`). */
+function hasNull(filter: unknown): boolean {
+  if (filter === null) return true;
+  if (Array.isArray(filter)) return filter.some(hasNull);
+  return isFilterObject(filter) && Object.values(filter).some(hasNull);
 }

@@ -59,12 +59,11 @@ export function compileList(
   }
   const row = object(state, model, type, alias, selectionSet);
   const where = conditions.filter(Boolean);
-  // Without an orderBy Prisma orders by the primary key (reversed too for a negative take). Ties on every key: the
-  // primary key in the direction compileCursor assumes when there is a cursor.
+  // Without an orderBy Prisma orders by the primary key (reversed too for a negative take).
   const given = compileOrderBy(sql, model, alias, list.orderBy).length ? list.orderBy : idFields(model).map((f) => ({ [f]: 'asc' }));
   const items = compileOrderBy(sql, model, alias, backwards ? reverseOrder(given) : given);
   if (distinct) items.push(...nativeDistinctKeys(sql, model, list.orderBy, distinct, list.cursor).map((f) => `${column(alias, scalarField(model, f))} ASC`));
-  const order = withTiebreaker(model, alias, items, backwards && !list.cursor).join(', ');
+  const order = withTiebreaker(model, alias, items).join(', ');
   const from = join?.from ?? `${table(model)} AS ${quote(alias)}`;
   const source = distinct
     ? distinctRows(sql, model, alias, from, where as string[], order, distinct, list.cursor as Where | undefined)
@@ -100,11 +99,13 @@ function linked(model: DmmfModel, at: string, link: (alias: string) => RelationJ
 /**
  * Prisma orders a paged read without `orderBy` by the primary key, and with
  * one leaves ties to the database, which returns them in storage (primary
- * key) order for these scans; the compiled subqueries may walk another index,
- * so they break ties by the primary key explicitly.
+ * key) order for these scans, in the order the statement runs (a negative
+ * take's reversed one too); the compiled subqueries may walk another index,
+ * so they break ties by the primary key ascending explicitly (the order
+ * compileCursor assumes).
  */
-function withTiebreaker(model: DmmfModel, alias: string, order: string[], descending = false): string[] {
+function withTiebreaker(model: DmmfModel, alias: string, order: string[]): string[] {
   const ids = idFields(model).map((name) => column(alias, scalarField(model, name)));
   const named = (column: string) => order.some((item) => item === column || item.startsWith(`${column} `));
-  return [...order, ...ids.filter((column) => !named(column)).map((column) => `${column} ${descending ? 'DESC' : 'ASC'}`)];
+  return [...order, ...ids.filter((column) => !named(column)).map((column) => `${column} ASC`)];
 }

@@ -157,6 +157,16 @@ const shapes: [string, (s: Seeded) => Record<string, unknown>, Actor[], Provider
   ['{ postsGroupBy(by: [authorId], having: { metadata: { _count: { gt: 0 } } }) { authorId } }', () => ({}), []],
   ['{ postsGroupBy(by: [authorId], having: { cover: { _count: { gt: 0 } }, published: { _count: { gt: 0 } } }) { authorId } }', () => ({}), all],
   ['{ posts(cursor: {}) { id } users { posts(cursor: {}) { id } } }', () => ({}), []],
+  ['{ postsGroupBy(by: [authorId], having: { views: { _sum: { in: [null, 1] } } }) { authorId } }', () => ({}), []],
+  ['{ postsGroupBy(by: [authorId], having: { body: { _count: { equals: null } } }) { authorId } }', () => ({}), []],
+  ['{ postsGroupBy(by: [body], having: { body: { equals: null, _max: { equals: null } } }) { body } }', () => ({}), all],
+  // Connection cursors this API never writes: a key of another type, missing, null; a valid key with an extra field.
+  ...[{ id: 'x' }, { foo: 1 }, { id: null }, { id: 2 ** 31 }].map((key): [string, () => Record<string, unknown>, Actor[]] => [
+    'query($c: String) { postsConnection(after: $c) { edges { cursor } } }',
+    () => ({ c: encodeCursor(key) }),
+    [],
+  ]),
+  ['query($c: String) { postsConnection(first: 1, after: $c) { edges { cursor } } }', (s) => ({ c: encodeCursor({ id: s.posts.alicePublished, foo: 1 }) }), all],
   ['{ usersGroupBy(by: [role], orderBy: [{ _count: { email: desc } }, { role: asc }]) { role _count { _all } } }', () => ({}), admins],
   ['{ usersGroupBy(by: [role], having: { email: { _count: { gt: 0 } } }) { role } }', () => ({}), admins],
   ['{ usersGroupBy(by: [role], having: { name: { _max: { gt: "A" } }, karma: { _sum: { gte: 0 } } }) { role } }', () => ({}), all],
