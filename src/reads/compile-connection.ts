@@ -3,7 +3,10 @@ import { flipOrderBy } from '../schema/flip-order-by.ts';
 import { getNamedType, isObjectType } from 'graphql';
 import { badInput } from '../base/errors.ts';
 import { and } from '../permissions/policy.ts';
-import type { DmmfModel } from '../base/datamodel.ts';
+import type { DmmfField, DmmfModel } from '../base/datamodel.ts';
+import { Decimal } from '@prisma/client/runtime/client';
+import { names } from '../base/naming.ts';
+import { scalarJson } from './sql/scalar-json.ts';
 import { idFields, idWhere } from '../base/datamodel.ts';
 import { decodeCursor, encodeCursor } from '../schema/cursor.ts';
 import { plainUnique } from '../base/datamodel.ts';
@@ -49,34 +52,33 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   const cursor: string | null | undefined = backward ? args.before : args.after;
   const ids = idFields(model);
   const order = [...(orderBy ?? []), ...ids.map((f) => ({ [f]: 'asc' }))];
-  const idTypes = ids.map((f) => scalarField(model, f).type);
-  if (idTypes.some((t) => t !== 'Int' && t !== 'String')) unsupported('a connection over a model whose primary key is not Int or String');
+  const idFieldsOf = ids.map((f) => scalarField(model, f));
 
   const fields = collectFields(state, type, node.selectionSet!);
-  let edgesNode: FieldNode | undefined;
-  let nodeNode: FieldNode | undefined;
-  let edgeType: GraphQLObjectType | undefined;
-  for (const field of fields.values()) {
+  const edgeType = getNamedType(type.getFields().edges.type) as GraphQLObjectType;
+  const nodeType = getNamedType(edgeType.getFields().node.type);
+  // Every `node` under every `edges` key (aliases may name several), each built as its own key `n<i>` of the row.
+  const nodes = new Map<string, string>();
+  const alias = sql.alias();
+  const pairs: JsonPair[] = [{ key: 'k', value: jsonObject(sql.dialect, idFieldsOf.map((f) => ({ key: f.name, value: scalarJson(sql, f, column(alias, f)) }))), json: true }];
+  for (const [edgesKey, field] of fields) {
     if (field.name.value !== 'edges') continue;
-    if (edgesNode) unsupported('edges selected twice');
-    edgesNode = field;
-    edgeType = getNamedType(type.getFields().edges.type) as GraphQLObjectType;
-    for (const inner of collectFields(state, edgeType, field.selectionSet!).values()) {
+    for (const [nodeKey, inner] of collectFields(state, edgeType, field.selectionSet!)) {
       if (inner.name.value !== 'node') continue;
-      if (nodeNode) unsupported('node selected twice');
-      nodeNode = inner;
+      if (!isObjectType(nodeType)) unsupported('a node that is not an object');
+      nodes.set(`${edgesKey}\0${nodeKey}`, `n${nodes.size}`);
+      pairs.push({ key: `n${nodes.size - 1}`, value: compileObject(state, model, nodeType, alias, inner.selectionSet), json: true });
     }
   }
-  const alias = sql.alias();
-  const nodeType = edgeType && (getNamedType(edgeType.getFields().node.type) as GraphQLObjectType);
-  const pairs: JsonPair[] = [{ key: 'k', value: jsonObject(sql.dialect, ids.map((f) => ({ key: f, value: column(alias, scalarField(model, f)) }))), json: true }];
-  if (nodeNode && nodeType && isObjectType(nodeType)) pairs.push({ key: 'n', value: compileObject(state, model, nodeType, alias, nodeNode.selectionSet), json: true });
   const conditions = [compileWhere(sql, model, alias, where)];
   const pageOrder = backward ? flipOrderBy(order) : order;
   if (cursor != null) {
     // The cursor names a row by its primary key; Prisma looks it up in the whole table and skips it. A row
     // that is gone or hidden from the viewer gives an empty page, as in resolveConnection.
-    const at = plainUnique(model, idWhere(model, decodeCursor(cursor)));
+    const values = decodeCursor(cursor);
+    // A cursor this API did not write (a key missing, null or of another type): Prisma refuses it, the general path answers.
+    if (!idFieldsOf.every((f) => isKeyValue(state, f, values[f.name]))) unsupported('a cursor holding no key of this model');
+    const at = plainUnique(model, idWhere(model, values));
     const probe = sql.alias();
     const visible = compileWhere(sql, model, probe, and(at, readableOrThrow(gen, ctx, model)));
     conditions.push(`EXISTS (SELECT 1 FROM ${table(model)} ${probe}${visible ? ` WHERE ${visible}` : ''})`);
@@ -104,35 +106,83 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   const shape = [...fields].map(([key, field]): Slot => {
     const name = field.name.value;
     const inner = name === 'edges' ? edgeType : name === 'pageInfo' ? (getNamedType(type.getFields().pageInfo.type) as GraphQLObjectType) : undefined;
-    return { key, name, keys: inner ? keysOf(state, inner, field) : [] };
+    return { key, name, keys: inner ? keysOf(state, inner, field, (nodeKey) => nodes.get(`${key}\0${nodeKey}`)) : [] };
   });
   const flags = { after: args.after != null, before: args.before != null };
-  return { sql: statement, finish: (value) => assemble(type.name, shape, value, size, backward, flags) };
+  const key = keyValues(state, idFieldsOf);
+  return { sql: statement, finish: (value) => assemble(type.name, shape, value, size, backward, flags, key) };
 }
 
-/** One response key of the connection: its field and, for edges and pageInfo, their own keys and fields. */
+/**
+ * The primary key values as Prisma returns them (what resolveConnection
+ * encodes into a cursor) from their response encoding in the statement:
+ * BigInt, DateTime, Decimal and Bytes back to their JavaScript types, an enum value
+ * from its GraphQL name to its Prisma name.
+ */
+function keyValues(state: CompileState, fields: DmmfField[]): (k: Record<string, unknown>) => Record<string, unknown> {
+  const decode = fields.map((field): [string, (v: unknown) => unknown] => {
+    if (field.kind === 'enum') {
+      const values = state.gen.datamodel.enums.find((e) => e.name === field.type)?.values ?? [];
+      const byName = new Map(values.map((v) => [names.enumValue(v.name), v.name]));
+      return [field.name, (v) => byName.get(v as string) ?? v];
+    }
+    if (field.type === 'BigInt') return [field.name, (v) => BigInt(v as string)];
+    if (field.type === 'DateTime') return [field.name, (v) => new Date(v as string)];
+    if (field.type === 'Bytes') return [field.name, (v) => new Uint8Array(Buffer.from(v as string, 'base64'))];
+    // Prisma's own Decimal class (the generated client's comes from the same runtime): the cursor encodes its text.
+    if (field.type === 'Decimal') return [field.name, (v) => new Decimal(v as string)];
+    return [field.name, (v) => v];
+  });
+  return (k) => Object.fromEntries(decode.map(([name, fn]) => [name, k[name] === null ? null : fn(k[name])]));
+}
+
+/** Whether `value` is a primary key value of `field` as a cursor of this API holds it (see encodeCursor). */
+function isKeyValue(state: CompileState, field: DmmfField, value: unknown): boolean {
+  if (field.kind === 'enum') return state.gen.datamodel.enums.find((e) => e.name === field.type)?.values.some((v) => v.name === value) ?? false;
+  switch (field.type) {
+    case 'Int':
+      return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31;
+    case 'Float':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'String':
+      return typeof value === 'string';
+    case 'BigInt':
+      return typeof value === 'bigint';
+    case 'DateTime':
+      return value instanceof Date && !Number.isNaN(value.getTime());
+    case 'Decimal':
+      return typeof value === 'string' && /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value);
+    case 'Bytes':
+      return value instanceof Uint8Array;
+    default:
+      return false;
+  }
+}
+
+/** One response key of the connection: its field and, for edges and pageInfo, their own keys and fields (`n<i>` for a node). */
 interface Slot {
   key: string;
   name: string;
   keys: [key: string, name: string][];
 }
 
-function keysOf(state: CompileState, type: GraphQLObjectType, node: FieldNode): [string, string][] {
-  return [...collectFields(state, type, node.selectionSet!)].map(([key, field]) => [key, field.name.value === '__typename' ? `__typename:${type.name}` : field.name.value]);
+function keysOf(state: CompileState, type: GraphQLObjectType, node: FieldNode, nodeOf: (key: string) => string | undefined): [string, string][] {
+  return [...collectFields(state, type, node.selectionSet!)].map(([key, field]) => [key, field.name.value === '__typename' ? `__typename:${type.name}` : field.name.value === 'node' ? nodeOf(key)! : field.name.value]);
 }
 
 function assemble(
   typeName: string,
   shape: Slot[],
-  value: { rows: { k: Record<string, unknown>; n?: unknown }[]; count: number | null },
+  value: { rows: ({ k: Record<string, unknown> } & Record<string, unknown>)[]; count: number | null },
   size: number,
   backward: boolean,
   cursors: { after: boolean; before: boolean },
+  key: (k: Record<string, unknown>) => Record<string, unknown>,
 ) {
   const page = value.rows.slice(0, size);
   const hasMore = value.rows.length > size;
   if (backward) page.reverse();
-  const edges = page.map((row) => ({ cursor: encodeCursor(row.k), node: row.n }));
+  const edges = page.map((row) => ({ ...row, cursor: encodeCursor(key(row.k)) }));
   const pageInfo = {
     hasNextPage: backward ? cursors.before : hasMore,
     hasPreviousPage: backward ? hasMore : cursors.after,

@@ -13,12 +13,15 @@ import { compileOrderBy } from './sql/compile-order-by.ts';
 import { compileWhere } from './sql/compile-where.ts';
 import { scalarJson } from './sql/scalar-json.ts';
 import { unsupported } from './unsupported.ts';
+import { aggregateOf, compileHaving } from './compile-having.ts';
+import { aggregateOps, type AggregateOp } from '../base/naming.ts';
 
 /**
  * `postsGroupBy` as the resolver runs it: one JSON object per group, the
  * groups ordered by `orderBy` (by the grouped fields when absent) and paged,
- * built by one aggregate query. `having` and orderings by an aggregate are
- * declined for now.
+ * built by one aggregate query, `having` its HAVING clause, an ordering by
+ * an aggregate (`{ _count: { id: desc } }`) that aggregate. Shapes the
+ * general path refuses (an ordering by a field outside `by`) are declined.
  */
 export function compileGroupBy(state: CompileState, model: DmmfModel, args: Record<string, any>, type: GraphQLObjectType, node: FieldNode): string {
   const { gen, ctx, sql } = state;
@@ -26,7 +29,6 @@ export function compileGroupBy(state: CompileState, model: DmmfModel, args: Reco
   checkFields(gen, ctx, model, args.by);
   checkHaving(gen, ctx, model, args.having);
   checkGroupByOrderBy(gen, ctx, model, args.orderBy);
-  if (args.having) unsupported('having');
   const orderBy = args.orderBy?.length ? args.orderBy : args.by.map((f: string) => ({ [f]: 'asc' }));
   const skip = args.skip == null ? undefined : nonNegative('skip', args.skip);
   const take = pageSize(gen.limits, 'take', args.take);
@@ -41,11 +43,34 @@ export function compileGroupBy(state: CompileState, model: DmmfModel, args: Reco
     return { key, value: scalarJson(sql, scalar, column(alias, scalar)) };
   });
   const condition = compileWhere(sql, model, alias, where);
-  const order = compileOrderBy(sql, model, alias, orderBy);
+  const having = compileHaving(sql, model, alias, by, gen.registry.toPrisma(args.having, gen.filters.having(model)));
+  const order = groupOrder(state, model, alias, by, orderBy);
   const groups = [...by].map((name) => column(alias, scalarField(model, name)));
   return jsonArray(
     sql.dialect,
     `SELECT ${jsonObject(sql.dialect, pairs)} AS j FROM ${table(model)} ${alias}${condition ? ` WHERE ${condition}` : ''}` +
-      ` GROUP BY ${groups.join(', ')}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}${limitOffset(take, skip, sql.dialect)}`,
+      ` GROUP BY ${groups.join(', ')}${having ? ` HAVING ${having}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}` +
+      limitOffset(take, skip, sql.dialect),
   );
+}
+
+/** A groupBy `orderBy` as ORDER BY items: grouped fields, and aggregates of any field, one key per item as Prisma takes them. */
+function groupOrder(state: CompileState, model: DmmfModel, alias: string, by: Set<string>, orderBy: Record<string, unknown>[]): string[] {
+  const items: string[] = [];
+  for (const item of orderBy) {
+    const entries = Object.entries(item).filter(([, v]) => v !== undefined);
+    if (entries.length !== 1) unsupported('a groupBy orderBy item without exactly one key');
+    const [key, value] = entries[0];
+    if (!(aggregateOps as string[]).includes(key)) {
+      // Prisma refuses an ordering by a field the groups are not made by.
+      if (!by.has(key)) unsupported('a groupBy ordering by a field outside by');
+      items.push(...compileOrderBy(state.sql, model, alias, [item]));
+      continue;
+    }
+    const parts = Object.entries((value ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    if (parts.length !== 1 || (parts[0][1] !== 'asc' && parts[0][1] !== 'desc')) unsupported('an aggregate ordering without exactly one field');
+    const { expr } = aggregateOf(state.sql, model, alias, key as AggregateOp, parts[0][0]);
+    items.push(`${expr} ${parts[0][1] === 'desc' ? 'DESC' : 'ASC'}`);
+  }
+  return items;
 }

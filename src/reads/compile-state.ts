@@ -19,8 +19,9 @@ export interface CompileState {
 
 /**
  * The fields of a selection set in response order, fragments inlined, as
- * graphql-js would collect them for an object type. Anything whose merging
- * is subtle (directives, a response key named twice) is declined.
+ * graphql-js would collect them for an object type: a response key selected
+ * twice is one field with both selections merged; directives other than
+ * `@skip`/`@include` are declined.
  */
 export function collectFields(state: CompileState, type: GraphQLObjectType, selectionSet: SelectionSetNode, out = new Map<string, FieldNode>()): Map<string, FieldNode> {
   for (const selection of selectionSet.selections) {
@@ -28,10 +29,9 @@ export function collectFields(state: CompileState, type: GraphQLObjectType, sele
     if (selection.kind === Kind.FIELD) {
       const key = selection.alias?.value ?? selection.name.value;
       const seen = out.get(key);
-      // The same leaf twice (`id id`) is one field; anything else graphql-js would merge is declined.
-      if (seen && isSameLeaf(seen, selection)) continue;
-      if (seen) unsupported('a response key selected twice');
-      out.set(key, selection);
+      // Validation let the document through, so both are the same field with the same arguments (OverlappingFieldsCanBeMerged):
+      // graphql-js answers it once, at its first place, with both selections merged.
+      out.set(key, seen ? merged(seen, selection) : selection);
       continue;
     }
     const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : state.fragments[selection.name.value];
@@ -42,8 +42,11 @@ export function collectFields(state: CompileState, type: GraphQLObjectType, sele
   return out;
 }
 
-function isSameLeaf(a: FieldNode, b: FieldNode): boolean {
-  return a.name.value === b.name.value && !a.selectionSet && !b.selectionSet && !a.arguments?.length && !b.arguments?.length;
+/** A field selected twice under one response key, as one field whose selection has both selections in order. */
+function merged(first: FieldNode, second: FieldNode): FieldNode {
+  if (first.name.value !== second.name.value) unsupported('two fields under one response key');
+  if (!first.selectionSet || !second.selectionSet) return first;
+  return { ...first, selectionSet: { ...first.selectionSet, selections: [...first.selectionSet.selections, ...second.selectionSet.selections] } };
 }
 
 /** `@skip` / `@include` as graphql-js applies them; any other directive is declined. */

@@ -1,5 +1,4 @@
 import type { Dialect } from './sql/sql-context.ts';
-import { unsupported } from './unsupported.ts';
 
 /** A string literal for SQL text (only names the compiler itself writes, never client values). */
 export function literal(text: string): string {
@@ -15,8 +14,13 @@ export interface JsonPair {
 
 /** A JSON object from key/value pairs, in order (the response's key order). */
 export function jsonObject(dialect: Dialect, pairs: JsonPair[]): string {
-  // PostgreSQL functions take at most 100 arguments.
-  if (dialect === 'postgresql' && pairs.length > 50) unsupported('more than 50 fields in one object');
+  // PostgreSQL functions take at most 100 arguments: a longer object is built 50 pairs at a time and the members
+  // joined as text (json, unlike jsonb, keeps its text as written, so the key order holds).
+  if (dialect === 'postgresql' && pairs.length > 50) {
+    const members: string[] = [];
+    for (let i = 0; i < pairs.length; i += 50) members.push(`left(right(${jsonObject(dialect, pairs.slice(i, i + 50))}::text, -1), -1)`);
+    return `('{' || ${members.join(` || ', ' || `)} || '}')::json`;
+  }
   const args = pairs.map((p) => `${literal(p.key)}, ${p.json && dialect === 'sqlite' ? `json(${p.value})` : p.value}`);
   return `${dialect === 'postgresql' ? 'json_build_object' : 'json_object'}(${args.join(', ')})`;
 }

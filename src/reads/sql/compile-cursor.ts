@@ -50,7 +50,7 @@ export function compileCursor(
   backwards: boolean,
   options: CursorOptions = {},
 ): string {
-  const { scope, nested = false } = options;
+  const { scope, nested = false, sqlOnly = false } = options;
   const at = ctx.alias();
   const terms = (a: string) => {
     const given = orderTerms(ctx, model, a, orderBy);
@@ -60,7 +60,7 @@ export function compileCursor(
   const cursorRow = (expr: string) => `(SELECT ${expr} FROM ${table(model)} AS ${quote(lookup)} WHERE ${compileWhere(ctx, model, lookup, cursor) ?? '1=1'})`;
   const rowTerms = terms(alias);
   const inSql = prismaCondition(rowTerms, terms(lookup).map((t) => cursorRow(t.expr)));
-  if (!nested && isExactInSql(model, rowTerms)) return inSql;
+  if (sqlOnly || (!nested && isExactInSql(model, rowTerms))) return inSql;
   const cursorTerms = terms(at);
   // The cursor row passes condition 1 against itself too (it is among the rows returned), NULL keys decide.
   const cursorInSql = prismaCondition(cursorTerms, cursorTerms.map((t) => t.expr));
@@ -78,6 +78,12 @@ export interface CursorOptions {
   scope?: (cursorAlias: string) => string | null;
   /** A nested (to-many relation) list: Prisma always starts it at the cursor row in memory. */
   nested?: boolean;
+  /**
+   * Condition 1 alone: the caller starts the page at the cursor row itself
+   * (a `distinct` list, where Prisma always takes step 2, after dropping
+   * the repeated rows).
+   */
+  sqlOnly?: boolean;
 }
 
 /** Whether Prisma trusts its SQL condition alone (no in-memory cursor step). */

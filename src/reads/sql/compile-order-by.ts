@@ -2,6 +2,7 @@ import type { DmmfModel } from '../../base/datamodel.ts';
 import { column, relationJoin } from './columns.ts';
 import { isFilterObject } from './scalar-filter.ts';
 import type { SqlContext } from './sql-context.ts';
+import { unsupported } from '../unsupported.ts';
 
 /**
  * Prisma `orderBy` → ORDER BY items, ordering rows exactly as Prisma 7 does:
@@ -49,6 +50,8 @@ export function orderTerms(ctx: SqlContext, model: DmmfModel, alias: string, ord
 
 function termsOf(ctx: SqlContext, model: DmmfModel, alias: string, item: unknown): OrderTerm[] {
   if (!isFilterObject(item)) throw new Error(`An orderBy item on ${model.name} must be an object`);
+  // Prisma refuses an orderBy object naming two keys (`{ a: asc, b: desc }`, here or through a relation): the general path errors.
+  if (Object.values(item).filter((v) => v !== undefined && v !== null).length > 1) unsupported('an orderBy object with more than one key');
   const terms: OrderTerm[] = [];
   for (const [key, value] of Object.entries(item)) {
     if (value === undefined || value === null) continue;
