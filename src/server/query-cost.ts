@@ -13,7 +13,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
-const pageArguments = ['take', 'first', 'last'];
+/** The arguments that ask for a page size. */
+export const pageArguments = ['take', 'first', 'last'];
 
 /**
  * The most rows an operation may read: every field with a selection (a row,

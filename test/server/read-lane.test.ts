@@ -15,6 +15,7 @@ import { type Seeded, seed } from '../permissions/seed.ts';
 
 const ORIGIN = 'https://app.example';
 const POST = 'query($id: Int!) { post(where: { id: $id }) { slug title author { email } } }';
+const NESTED = 'query($n: Int) { users(take: $n, orderBy: [{ id: asc }]) { posts(take: $n, orderBy: [{ id: asc }]) { comments(take: $n, orderBy: [{ id: asc }]) { post { comments(take: $n, orderBy: [{ id: asc }]) { id } } } } } }';
 const POSTS = 'query Posts($take: Int) { posts(orderBy: [{ id: asc }], take: $take) { id slug author { name email } _count { comments } } }';
 
 interface Request {
@@ -49,6 +50,8 @@ const cases: Case[] = [
   { name: 'Accept: text/event-stream', request: () => ({ body: { query: POSTS }, headers: { accept: 'text/event-stream' } }), lane: false },
   { name: 'Accept: a charset other than utf-8', request: () => ({ body: { query: POSTS }, headers: { accept: 'application/json; charset=latin1' } }), lane: false },
   { name: 'take over the limit', request: () => ({ body: { query: POSTS, variables: { take: 100_000 } } }), lane: false },
+  { name: 'nested pages within the cost limit', request: () => ({ body: { query: NESTED, variables: { n: 2 } } }), lane: true },
+  { name: 'the same text over the cost limit', request: () => ({ body: { query: NESTED, variables: { n: 100 } } }), lane: false },
   { name: 'a variable of the wrong type', request: () => ({ body: { query: POSTS, variables: { take: 'two' } } }), lane: false },
   { name: 'an unknown operation name', request: () => ({ body: { query: POSTS, operationName: 'Other' } }), lane: false },
   { name: 'an invalid bearer token', request: () => ({ body: { query: POSTS }, headers: bearer('nope') }), lane: false },

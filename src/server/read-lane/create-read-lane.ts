@@ -12,9 +12,8 @@ import { metrics, operationLabel } from '../../metrics/metrics.ts';
 import { isTracing } from '../../metrics/tracing.ts';
 import type { ReadEngine } from '../../reads/create-read-engine.ts';
 import { createOriginCheck } from '../allowed-origins.ts';
-import { checkInputLimits } from '../input-limits.ts';
-import { queryCost } from '../query-cost.ts';
 import { limitedBody, type RequestLimits } from '../request-limits.ts';
+import { createLaneChecks } from './lane-checks.ts';
 import type { LaneDocuments } from './lane-documents.ts';
 import { responseMediaType } from './response-media-type.ts';
 
@@ -95,6 +94,7 @@ export function createReadLane(options: ReadLaneOptions, next: Listener): Listen
   const allowedOrigin = createOriginCheck(config.transport.corsOrigins);
   const requestLog = options.log.child({ component: 'request' });
   const maxBytes = config.limits.maxRequestBytes;
+  const passes = createLaneChecks(schema, config.limits);
 
   const handOver = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     // whatwg-node builds the fetch Request from a body already read (as body parsers leave it).
@@ -139,11 +139,10 @@ export function createReadLane(options: ReadLaneOptions, next: Listener): Listen
     try {
       const headers = { get: (name: string) => header(req, name) ?? null };
       viewer = options.auth ? await options.auth.viewerForRequest({ headers }, { req, http }) : anonymous;
-      checkInputLimits(params.document, config.limits, { operation, variables: params.variables });
     } catch {
       return handOver(req, res, body);
     }
-    if (queryCost(schema, params.document, operation, params.variables, config.limits.maxTake) > config.limits.maxCost) return handOver(req, res, body);
+    if (!passes(params.document, operation, params.variables)) return handOver(req, res, body);
     const ctx: Context = { prisma: options.prisma, log: options.log, viewer, changes: options.changes, http };
     const plans = engine.plan({ schema, document: params.document, operationName: params.operationName, variableValues: params.variables, contextValue: ctx });
     if (!plans) return handOver(req, res, body);
