@@ -5,7 +5,7 @@ import { providers, type Provider } from '../support/databases.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { randomWhere } from './random-where.ts';
 import { seedLists, seedRelations, seedScalars } from './seed-values.ts';
-import { CASES, createRandom, fuzzSeed, idsOf, type Row, runCompiled, show, useSeededFixture } from './values-fuzz.ts';
+import { CASES, createRandom, fuzzSeed, idsOf, lastStatement, type Row, runCompiled, show, useSeededFixture } from './values-fuzz.ts';
 
 const fixtures: { schema: string; seed: (t: TestApp) => Promise<void>; only?: Provider }[] = [
   { schema: 'relations', seed: seedRelations },
@@ -44,7 +44,9 @@ describe.each(cases)('compileWhere against Prisma on %s', (provider, fixture) =>
       const actual = (await runCompiled(fx.t, model, (ctx, alias) => ({ where: [compileWhere(ctx, model, alias, where)] })).catch((error) => {
         throw new Error(`STRATA_FUZZ_SEED=${fuzzSeed} case ${i}: ${model.name} ${show(where)}\n${(error as Error).message}`);
       })).sort();
-      expect(actual, `STRATA_FUZZ_SEED=${fuzzSeed} case ${i}: ${model.name} where ${show(where)}`).toEqual(expected);
+      // The statement too: ids and timestamps differ from run to run, so a seed alone may not replay a failure.
+      const statement = `\nSQL: ${lastStatement.sql}\nparams: ${show(lastStatement.params)}`;
+      expect(actual, `STRATA_FUZZ_SEED=${fuzzSeed} case ${i}: ${model.name} where ${show(where)}${statement}`).toEqual(expected);
       compared++;
       if (expected.length) matched++;
     }
