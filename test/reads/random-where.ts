@@ -52,16 +52,26 @@ function randomRelationFilter(r: Random, w: WhereWorld, field: DmmfField, depth:
 }
 
 /**
- * Prisma on PostgreSQL binds a Float list holding an integer beyond 2^53
- * (9007199254740994, 1e21) so that its other values compare as numeric and
- * stop matching float8 columns exactly (`in: [0.30000000000000004,
- * 9007199254740994]` misses rows `in: [0.30000000000000004]` finds). The
- * compiled SQL compares as float8; such values are left out of Float filters.
+ * Prisma (7.10, both databases) sends a Float list holding an integer outside
+ * the 32-bit range (2147483648, 1e15) inline in its query instead of as one
+ * bound value, and its query compiler then writes the list's values with 16
+ * significant digits: a value that needs 17 (0.30000000000000004) becomes
+ * another one (0.3), so `in: [0.30000000000000004, 1e15]` misses the rows
+ * holding it and `notIn` keeps them. The compiled SQL binds every value
+ * exactly (where-differential.test.ts pins both answers); such values are left
+ * out of a Float list that holds such an integer.
  */
-const isPrismaSafe = (field: DmmfField) => (v: unknown) => field.type !== 'Float' || typeof v !== 'number' || !Number.isInteger(v) || Number.isSafeInteger(v);
+export function prismaExactList(field: DmmfField, list: unknown[]): unknown[] {
+  const beyondInt32 = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && (v > 2 ** 31 - 1 || v < -(2 ** 31));
+  if (field.type !== 'Float' || !list.some(beyondInt32)) return list;
+  return list.filter((v) => typeof v !== 'number' || significantDigits(v) < 17);
+}
+
+/** The significant digits of JavaScript's shortest text of `v` (`0.30000000000000004`: 17, `1e15`: 1). */
+export const significantDigits = (v: number) => v.toExponential().replace(/e.*$/, '').replace(/[-.]/g, '').length;
 
 function randomScalarFilter(r: Random, w: WhereWorld, model: DmmfModel, field: DmmfField): unknown {
-  const pool = valuesOf(w.rows(model.name), field).filter(isPrismaSafe(field));
+  const pool = valuesOf(w.rows(model.name), field);
   const value = () => {
     const v = r.pick(pool);
     return v === null && field.isRequired ? r.pick(pool.filter((x) => x !== null).concat([pool[0]])) : v;
@@ -84,7 +94,7 @@ function randomScalarFilter(r: Random, w: WhereWorld, model: DmmfModel, field: D
     else if (op === 'not') {
       const roll = r.next();
       filter.not = roll < 0.15 && !field.isRequired ? null : roll < 0.4 ? randomScalarFilter(r, w, model, field) : nonNull();
-    } else if (op === 'in' || op === 'notIn') filter[op] = Array.from({ length: r.int(3) }, nonNull);
+    } else if (op === 'in' || op === 'notIn') filter[op] = prismaExactList(field, Array.from({ length: r.int(3) }, nonNull));
     else if (op === 'contains' || op === 'startsWith' || op === 'endsWith') filter[op] = pattern(r, String(nonNull()), w.provider);
     else filter[op] = nonNull();
   }
@@ -125,12 +135,12 @@ function randomJsonFilter(r: Random, w: WhereWorld, nonNull: () => unknown): unk
 }
 
 function randomListFilter(r: Random, field: DmmfField, pool: unknown[]): unknown {
-  const items = pool.flatMap((list) => (Array.isArray(list) ? list : [])).filter(isPrismaSafe(field));
-  const some = () => Array.from({ length: r.int(3) }, () => (items.length ? r.pick(items) : sample(field)));
+  const items = pool.flatMap((list) => (Array.isArray(list) ? list : []));
+  const some = () => prismaExactList(field, Array.from({ length: r.int(3) }, () => (items.length ? r.pick(items) : sample(field))));
   const op = r.pick(['has', 'hasEvery', 'hasSome', 'isEmpty', 'equals']);
   if (op === 'has') return { has: items.length ? r.pick(items) : sample(field) };
   if (op === 'isEmpty') return { isEmpty: r.chance(0.5) };
-  if (op === 'equals') return { equals: r.chance(0.6) ? r.pick(pool) ?? [] : some() };
+  if (op === 'equals') return { equals: r.chance(0.6) ? prismaExactList(field, (r.pick(pool) as unknown[] | null) ?? []) : some() };
   return { [op]: some() };
 }
 

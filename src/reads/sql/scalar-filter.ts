@@ -19,6 +19,11 @@ import type { SqlContext } from './sql-context.ts';
  *   LIKE ignores ASCII case (so Prisma's SQLite `contains` does too);
  *   PostgreSQL's does not, unless `mode: 'insensitive'`, which turns `equals`
  *   and the LIKEs into ILIKE and the comparisons into `LOWER(col) op LOWER(v)`.
+ * - Float values are bound exactly, in lists too. Prisma 7.10 is not exact in
+ *   one case: a Float list that holds an integer outside 32 bits is written
+ *   into its query with 16 significant digits, so `in: [0.30000000000000004,
+ *   1e15]` misses the rows holding 0.30000000000000004 there (and `notIn`
+ *   keeps them); the compiled answer is the exact one.
  */
 
 export const TRUE = '1=1';
