@@ -1,7 +1,7 @@
 import { type DmmfField, type DmmfModel, numericTypes } from '../base/datamodel.ts';
 import { aggregateOps, type AggregateOp } from '../base/naming.ts';
 import { column, scalarField } from './sql/columns.ts';
-import { compileScalarFilter, FALSE, isFilterObject, joinAnd } from './sql/scalar-filter.ts';
+import { compileScalarFilter, isFilterObject, joinAnd, joinLogical } from './sql/scalar-filter.ts';
 import type { SqlContext } from './sql/sql-context.ts';
 import { unsupported } from './unsupported.ts';
 
@@ -43,11 +43,8 @@ export function compileHaving(sql: SqlContext, model: DmmfModel, alias: string, 
     if (key === 'AND' || key === 'OR' || key === 'NOT') {
       const items = (Array.isArray(value) ? value : [value]) as unknown[];
       const inner = items.map((h) => compileHaving(sql, model, alias, by, h, true)).filter((s): s is string => s !== null);
-      if (inner.length === 0) {
-        if (key === 'OR' && !item) parts.push(FALSE);
-      } else if (key === 'AND') parts.push(joinAnd(inner)!);
-      else if (key === 'OR') parts.push(inner.length === 1 ? inner[0] : `(${inner.join(' OR ')})`);
-      else parts.push(joinAnd(inner.map((s) => `(NOT ${s})`))!);
+      const joined = joinLogical(key, inner, item);
+      if (joined !== null) parts.push(joined);
       continue;
     }
     if (!isFilterObject(value)) unsupported('a having value that is not a filter');

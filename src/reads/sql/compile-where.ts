@@ -2,7 +2,7 @@ import type { Where } from '../../permissions/policy.ts';
 import type { DmmfField, DmmfModel } from '../../base/datamodel.ts';
 import { uniqueKeys } from '../../base/datamodel.ts';
 import { column, relationJoin, scalarField } from './columns.ts';
-import { compileScalarFilter, FALSE, isFilterObject, joinAnd, TRUE } from './scalar-filter.ts';
+import { compileScalarFilter, isFilterObject, joinAnd, joinLogical, TRUE } from './scalar-filter.ts';
 import { quote, type SqlContext } from './sql-context.ts';
 
 /**
@@ -50,11 +50,8 @@ function compile(ctx: SqlContext, model: DmmfModel, alias: string, where: unknow
     if (key === 'AND' || key === 'OR' || key === 'NOT') {
       const items = (Array.isArray(value) ? value : [value]) as unknown[];
       const inner = items.map((w) => compile(ctx, model, alias, w, key === 'NOT' ? flip(mode) : mode, true)).filter((s): s is string => s !== null);
-      if (inner.length === 0) {
-        if (key === 'OR' && !item) parts.push(FALSE);
-      } else if (key === 'AND') parts.push(joinAnd(inner)!);
-      else if (key === 'OR') parts.push(inner.length === 1 ? inner[0] : `(${inner.join(' OR ')})`);
-      else parts.push(joinAnd(inner.map((s) => `(NOT ${s})`))!);
+      const joined = joinLogical(key, inner, item);
+      if (joined !== null) parts.push(joined);
       continue;
     }
     const field = model.fields.find((f) => f.name === key);

@@ -180,3 +180,16 @@ export function joinAnd(parts: string[]): string | null {
   if (parts.length === 0) return null;
   return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
 }
+
+/**
+ * The condition of a filter's `AND`, `OR` or `NOT` over its compiled items
+ * (those that are no condition already left out), as Prisma reads them: an
+ * empty `OR` matches nothing, unless it is itself an item of another list;
+ * `NOT` negates each item. Null for "no condition".
+ */
+export function joinLogical(key: 'AND' | 'OR' | 'NOT', inner: string[], item: boolean): string | null {
+  if (inner.length === 0) return key === 'OR' && !item ? FALSE : null;
+  if (key === 'AND') return joinAnd(inner);
+  if (key === 'OR') return inner.length === 1 ? inner[0]! : `(${inner.join(' OR ')})`;
+  return joinAnd(inner.map((s) => `(NOT ${s})`));
+}
