@@ -1,4 +1,4 @@
-import { type DocumentNode, type ExecutionArgs, type ExecutionResult, getOperationAST } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, getOperationAST } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { assertStorableValues } from '../base/check-input-values.ts';
 import type { Context } from '../base/context.ts';
@@ -22,8 +22,6 @@ export interface ReadEngine {
   run(plans: RootPlan[]): Promise<Record<string, unknown>>;
   /** Runs planned statements: the response body `{"data":…}` as the database wrote it. */
   runText(plans: RootPlan[]): Promise<string>;
-  /** {@link plan} then {@link run} as an execution result, or null to take the general path. */
-  execute(args: ExecutionArgs): Promise<ExecutionResult> | null;
   /** How many times an operation was compiled (a template's later requests compile nothing). */
   readonly compilations: number;
 }
@@ -40,9 +38,11 @@ export interface ReadEngineOptions {
 /**
  * A cached answer: a template whose variable values are bound per request,
  * plans (for exactly the variables of the key), `perRequest` when the values
- * shape the statement (each request compiles), or a decline.
+ * shape the statement (each request compiles), `seenOnce` for a key asked
+ * once (a template costs two compilations: it is made when the key comes
+ * back, so viewers who ask once cost one compilation, as without it), or a decline.
  */
-type Cached = { template: PlanTemplate } | { plans: RootPlan[] } | { perRequest: true } | null;
+type Cached = { template: PlanTemplate } | { plans: RootPlan[] } | { perRequest: true } | { seenOnce: true } | null;
 
 /**
  * Creates the read compiler for the API `gen` built. Plans are cached per
@@ -92,14 +92,17 @@ export function createReadEngine(gen: Generator, options: ReadEngineOptions): Re
     const keyed = vars.size ? Object.fromEntries(Object.entries(raw).filter(([name]) => !vars.has(name))) : raw;
     const key = cache.key(args.document, JSON.stringify([args.operationName ?? null, ctx.viewer, keyed, [...vars.keys()]]));
     let cached = cache.get(key);
-    if (cached === undefined) {
-      if (vars.size) cached = build(args, vars, raw);
-      else cached = ((plans) => plans && { plans })(compile(args, raw));
+    if (cached === undefined && vars.size) {
+      cache.set(key, { seenOnce: true });
+      return compile(args, raw);
+    }
+    if (cached === undefined || (cached && 'seenOnce' in cached)) {
+      cached = vars.size ? build(args, vars, raw) : ((plans) => plans && { plans })(compile(args, raw));
       cache.set(key, cached);
     }
     if (!cached) return null;
     if ('plans' in cached) return cached.plans;
-    if ('perRequest' in cached) return compile(args, raw);
+    if (!('template' in cached)) return compile(args, raw);
     const operation = getOperationAST(args.document, args.operationName);
     const coerced = getVariableValues(args.schema, operation?.variableDefinitions ?? [], raw);
     if (coerced.errors) return null;
@@ -116,10 +119,6 @@ export function createReadEngine(gen: Generator, options: ReadEngineOptions): Re
     plan,
     run: (plans) => runPlan(readRows, plans),
     runText: (plans) => runPlanText(readRows, plans),
-    execute(args) {
-      const plans = plan(args);
-      return plans && runPlan(readRows, plans).then((data) => ({ data }));
-    },
     get compilations() {
       return compilations;
     },

@@ -73,9 +73,14 @@ describe.each(providers)('compiled plans with variables bound per request (%s)',
     expect(compiled).toBeGreaterThan(0);
   });
 
-  it('compiles a document once per viewer when its variables are only where values', async () => {
+  it('compiles a document for a viewer once it comes back, and never again, when its variables are only where values', async () => {
     const query = 'query($id: Int!) { post(where: { id: $id }) { id title comments(where: { id: { gt: $id } }) { id } } }';
+    // The first request compiles for its values; the second makes the template (two compilations).
+    const first = engine.compilations;
     await lanes.same(query, { id: s.posts.alicePublished }, s.viewers.alice);
+    expect(engine.compilations - first).toBe(1);
+    await lanes.same(query, { id: s.posts.aliceDraft }, s.viewers.alice);
+    expect(engine.compilations - first).toBe(3);
     const before = engine.compilations;
     for (const id of [...Object.values(s.posts), 12345]) expect(await lanes.same(query, { id }, s.viewers.alice)).toBe(true);
     expect(engine.compilations).toBe(before);
