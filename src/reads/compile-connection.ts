@@ -16,7 +16,7 @@ import { readableOrThrow, secureWhere } from '../schema/secure/secure-args.ts';
 import { checkOrderBy } from '../schema/secure/unreadable-fields.ts';
 import { type CompileState, collectFields } from './compile-state.ts';
 import { compileObject } from './compile-object.ts';
-import { jsonArray, jsonObject, type JsonPair } from './json-sql.ts';
+import { jsonObject, type JsonPair, jsonRows } from './json-sql.ts';
 import { column, scalarField, table } from './sql/columns.ts';
 import { unsupported } from './unsupported.ts';
 import { compileOrderBy } from './sql/compile-order-by.ts';
@@ -86,9 +86,10 @@ export function compileConnection(state: CompileState, model: DmmfModel, args: R
   }
   const condition = conditions.filter(Boolean).join(' AND ');
   const orderItems = compileOrderBy(sql, model, alias, pageOrder);
-  const rows = jsonArray(
+  const rows = jsonRows(
     sql.dialect,
-    `SELECT ${jsonObject(sql.dialect, pairs)} AS j FROM ${table(model)} ${alias}${condition ? ` WHERE ${condition}` : ''}` +
+    pairs,
+    `FROM ${table(model)} ${alias}${condition ? ` WHERE ${condition}` : ''}` +
       `${orderItems.length ? ` ORDER BY ${orderItems.join(', ')}` : ''} LIMIT ${sql.params.add(size + 1)}${cursor != null ? ` OFFSET ${sql.params.add(1)}` : ''}`,
   );
   const wantsCount = [...fields.values()].some((f) => f.name.value === 'totalCount');

@@ -7,7 +7,7 @@ import { readableOrThrow, secureWhere } from '../schema/secure/secure-args.ts';
 import { checkFields, checkGroupByOrderBy, checkHaving } from '../schema/secure/unreadable-fields.ts';
 import { aggregatePairs } from './compile-aggregate.ts';
 import type { CompileState } from './compile-state.ts';
-import { jsonArray, jsonObject, limitOffset } from './json-sql.ts';
+import { jsonRows, limitOffset } from './json-sql.ts';
 import { column, scalarField, table } from './sql/columns.ts';
 import { compileOrderBy } from './sql/compile-order-by.ts';
 import { compileWhere } from './sql/compile-where.ts';
@@ -46,9 +46,10 @@ export function compileGroupBy(state: CompileState, model: DmmfModel, args: Reco
   const having = compileHaving(sql, model, alias, by, gen.registry.toPrisma(args.having, gen.filters.having(model)));
   const order = groupOrder(state, model, alias, by, orderBy);
   const groups = [...by].map((name) => column(alias, scalarField(model, name)));
-  return jsonArray(
+  return jsonRows(
     sql.dialect,
-    `SELECT ${jsonObject(sql.dialect, pairs)} AS j FROM ${table(model)} ${alias}${condition ? ` WHERE ${condition}` : ''}` +
+    pairs,
+    `FROM ${table(model)} ${alias}${condition ? ` WHERE ${condition}` : ''}` +
       ` GROUP BY ${groups.join(', ')}${having ? ` HAVING ${having}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}` +
       limitOffset(take, skip, sql.dialect),
   );

@@ -5,7 +5,7 @@ import { idFields } from '../base/datamodel.ts';
 import type { ListArgs } from '../schema/generator.ts';
 import type { Where } from '../permissions/policy.ts';
 import type { CompileState } from './compile-state.ts';
-import { jsonArray, limitOffset } from './json-sql.ts';
+import { jsonArray, jsonObject, type JsonPair, jsonRows, limitOffset } from './json-sql.ts';
 import { column, type RelationJoin, scalarField, table } from './sql/columns.ts';
 import { compileCursor } from './sql/compile-cursor.ts';
 import { compileOrderBy } from './sql/compile-order-by.ts';
@@ -14,8 +14,8 @@ import { quote } from './sql/sql-context.ts';
 import { distinctRows, nativeDistinctKeys } from './distinct-rows.ts';
 import { unsupported } from './unsupported.ts';
 
-/** Compiles one row's selection into a JSON object expression (see compile-object.ts). */
-export type ObjectCompiler = (state: CompileState, model: DmmfModel, type: GraphQLObjectType, alias: string, selectionSet: SelectionSetNode | undefined) => string;
+/** Compiles one row's selection into the keys and values of its JSON object (see compile-object.ts). */
+export type ObjectCompiler = (state: CompileState, model: DmmfModel, type: GraphQLObjectType, alias: string, selectionSet: SelectionSetNode | undefined) => JsonPair[];
 
 /**
  * A JSON array of the rows of a list read (the arguments as listArgs made
@@ -69,12 +69,12 @@ export function compileList(
     ? distinctRows(sql, model, alias, from, where as string[], order, distinct, list.cursor as Where | undefined)
     : `${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   const page = limitOffset(backwards ? -list.take! : list.take, list.skip, sql.dialect);
-  if (!backwards) return jsonArray(sql.dialect, `SELECT ${row} AS j FROM ${source} ORDER BY ${order}${page}`);
+  if (!backwards) return jsonRows(sql.dialect, row, `FROM ${source} ORDER BY ${order}${page}`);
   // The page first (a top-N sort), then its JSON and its place: a window over all the rows would sort them all and
   // build every row's JSON before the LIMIT.
   const a = quote(alias);
   const limited = `SELECT ${a}.* FROM ${source} ORDER BY ${order}${page}`;
-  const reversed = `SELECT ${row} AS j, row_number() OVER (ORDER BY ${order}) AS n FROM (${limited}) AS ${a}`;
+  const reversed = `SELECT ${jsonObject(sql.dialect, row)} AS j, row_number() OVER (ORDER BY ${order}) AS n FROM (${limited}) AS ${a}`;
   return jsonArray(sql.dialect, `SELECT r.j FROM (${reversed}) r ORDER BY r.n DESC`);
 }
 

@@ -29,6 +29,11 @@ export function ruleCondition(state: CompileState, model: DmmfModel, alias: stri
  * to-many lists and `_count` over readable rows only.
  */
 export function compileObject(state: CompileState, model: DmmfModel, type: GraphQLObjectType, alias: string, selectionSet: SelectionSetNode | undefined): string {
+  return jsonObject(state.sql.dialect, objectPairs(state, model, type, alias, selectionSet));
+}
+
+/** The keys and values of {@link compileObject}'s object, in the response's order (a list makes them its columns). */
+export function objectPairs(state: CompileState, model: DmmfModel, type: GraphQLObjectType, alias: string, selectionSet: SelectionSetNode | undefined): JsonPair[] {
   if (!selectionSet) unsupported('an object without a selection');
   const policy = state.gen.policy(model.name);
   const guarded = new Set(policy.guardedFields);
@@ -64,7 +69,7 @@ export function compileObject(state: CompileState, model: DmmfModel, type: Graph
     }
     unsupported(`the field ${type.name}.${name}`);
   }
-  return jsonObject(state.sql.dialect, pairs);
+  return pairs;
 }
 
 function toOne(state: CompileState, model: DmmfModel, field: DmmfField, alias: string, type: GraphQLObjectType, node: FieldNode): string {
@@ -81,7 +86,7 @@ function toOne(state: CompileState, model: DmmfModel, field: DmmfField, alias: s
 function toMany(state: CompileState, model: DmmfModel, field: DmmfField, alias: string, type: GraphQLObjectType, node: FieldNode, args: Record<string, unknown>): string {
   const target = state.gen.datamodel.model(field.type);
   const list = listArgs(state.gen, state.ctx, target, args, false);
-  return compileList(compileObject, state, target, type, list, node.selectionSet, (child) => relationJoin(state.gen.datamodel, model, field, alias, child, state.sql.alias));
+  return compileList(objectPairs, state, target, type, list, node.selectionSet, (child) => relationJoin(state.gen.datamodel, model, field, alias, child, state.sql.alias));
 }
 
 function relationCounts(state: CompileState, model: DmmfModel, alias: string, type: GraphQLObjectType, node: FieldNode): string {

@@ -15,7 +15,7 @@ import { aggregatePairs } from './compile-aggregate.ts';
 import { compileGroupBy } from './compile-group-by.ts';
 import { compileList } from './compile-list.ts';
 import { jsonObject } from './json-sql.ts';
-import { compileObject } from './compile-object.ts';
+import { compileObject, objectPairs } from './compile-object.ts';
 import { table } from './sql/columns.ts';
 import { unsupported } from './unsupported.ts';
 import { compileWhere } from './sql/compile-where.ts';
@@ -71,7 +71,7 @@ export function compileRootField(state: CompileState, root: ReadRoot, fieldDef: 
       const cond = compileWhere(sql, model, probe, and(plainUnique(model, list.cursor as Where), read));
       visible = `EXISTS (SELECT 1 FROM ${table(model)} ${probe}${cond ? ` WHERE ${cond}` : ''})`;
     }
-    return asText(compileList(compileObject, state, model, type, list, node.selectionSet, undefined, visible));
+    return asText(compileList(objectPairs, state, model, type, list, node.selectionSet, undefined, visible));
   }
   if (root.operation === 'connection') {
     if (!isObjectType(type)) unsupported('this root type');

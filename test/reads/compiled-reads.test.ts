@@ -27,6 +27,10 @@ const documents: [string, (s: Seeded) => Record<string, unknown>][] = [
   ['{ postsCount }', () => ({})],
   ['{ posts { id id title t: title author { name } author { id } } }', () => ({})],
   ['{ posts { id i: id i: title } }', () => ({})],
+  // A list's rows are its subquery's columns on PostgreSQL: keys named like the row (s) and its fallback column (j), keys longer than an identifier.
+  ['{ s: posts(orderBy: [{ id: asc }]) { s: id j: title n: slug author { s: name } comments { s: body } } }', () => ({})],
+  ['{ posts { kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk: id kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk: title s: author { id } } }', () => ({})],
+  ['{ postsGroupBy(by: [authorId]) { s: authorId j: _count { s: _all } } postsConnection(first: 2) { s: edges { s: node { s: id } } } }', () => ({})],
   // From test/api/queries.test.ts and aggregates.test.ts.
   ['query($a: Int!) { post(where: { authorId_slug: { authorId: $a, slug: "alice-draft" } }) { id } }', (s) => ({ a: s.users.alice })],
   ['query($id: Int!) { post(where: { id: $id }) { slug author { email } } }', (s) => ({ id: s.posts.alicePublished })],
