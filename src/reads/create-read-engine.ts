@@ -20,8 +20,8 @@ export interface ReadEngine {
   plan(args: ExecutionArgs): RootPlan[] | null;
   /** Runs planned statements: the `data` of the result. */
   run(plans: RootPlan[]): Promise<Record<string, unknown>>;
-  /** Runs planned statements: the response body `{"data":…}` as the database wrote it. */
-  runText(plans: RootPlan[]): Promise<string>;
+  /** Runs planned statements: the response body `{"data":…}` as the database wrote it, in parts to write in order (see runPlanText). */
+  runText(plans: RootPlan[]): Promise<string[]>;
   /** How many times an operation was compiled (a template's later requests compile nothing). */
   readonly compilations: number;
 }

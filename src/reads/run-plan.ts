@@ -24,13 +24,20 @@ export async function runPlan(readRows: ReadRows, plans: RootPlan[]): Promise<Re
 
 /**
  * Runs a compiled operation and returns the response body `{"data":{...}}`
- * as text: the JSON each statement built is written as the database wrote it,
- * never parsed and serialised again (response keys are GraphQL names, which
- * need no escaping).
+ * as texts to write one after the other: the JSON each statement built is
+ * written as the database wrote it, never parsed and serialised again, nor
+ * joined into one string (response keys are GraphQL names, which need no
+ * escaping). Writing a large text as it came costs half of what joining
+ * it to its envelope first costs (the joined string is copied, then encoded).
  */
-export async function runPlanText(readRows: ReadRows, plans: RootPlan[]): Promise<string> {
+export async function runPlanText(readRows: ReadRows, plans: RootPlan[]): Promise<string[]> {
   const texts = await rootTexts(readRows, plans);
-  let body = '{"data":{';
-  for (let i = 0; i < plans.length; i++) body += `${i ? ',' : ''}"${plans[i]!.key}":${texts[i]}`;
-  return `${body}}}`;
+  const parts: string[] = [];
+  let glue = '{"data":{';
+  for (let i = 0; i < plans.length; i++) {
+    parts.push(`${glue}"${plans[i]!.key}":`, texts[i]!);
+    glue = ',';
+  }
+  parts.push(plans.length ? '}}' : '{"data":{}}');
+  return parts;
 }

@@ -102,11 +102,17 @@ export function createReadLane(options: ReadLaneOptions, next: Listener): Listen
     next(req, res);
   };
 
-  const send = (req: IncomingMessage, res: ServerResponse, status: number, body: string, headers: Record<string, string | string[]>) => {
+  /** Writes a response; a body in parts is written part by part, in one write to the socket (see runPlanText). */
+  const send = (req: IncomingMessage, res: ServerResponse, status: number, body: string | string[], headers: Record<string, string | string[]>) => {
     const origin = req.headers.origin;
     const cors = origin && allowedOrigin(origin) ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' } : {};
-    res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body), vary: 'Origin', ...cors });
-    res.end(body);
+    const parts = typeof body === 'string' ? [body] : body;
+    let length = 0;
+    for (const part of parts) length += Buffer.byteLength(part);
+    res.writeHead(status, { ...headers, 'content-length': length, vary: 'Origin', ...cors });
+    res.cork();
+    for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
+    res.end(parts[parts.length - 1]); // end() uncorks
   };
 
   const record = (started: number, operation: string | null, status: number, outcome: string, viewer: Viewer['kind'] | null) => {
@@ -155,7 +161,7 @@ export function createReadLane(options: ReadLaneOptions, next: Listener): Listen
         return handOver(req, res, body);
       }
     }
-    let text: string;
+    let text: string[];
     try {
       text = await engine.runText(plans);
     } catch (error) {
