@@ -1,4 +1,4 @@
-import { type DocumentNode, Kind, type OperationDefinitionNode, type ValueNode, visit } from 'graphql';
+import { type DefinitionNode, type DocumentNode, Kind, type OperationDefinitionNode, type ValueNode, visit } from 'graphql';
 import type { LimitsConfig } from '../base/config.ts';
 import { badInput } from '../base/errors.ts';
 
@@ -72,17 +72,32 @@ export function checkInputLimits(document: DocumentNode, limits: InputLimits, ru
 
   for (const definition of document.definitions) {
     if (run && definition !== run.operation && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
+    const { defaults, args } = inputValues(definition);
+    if (!run) for (const value of defaults) literal(value, 0);
+    for (const value of args) literal(value, 0);
+  }
+}
+
+/** Per definition of a parsed (and cached) document: its variables' default values and its arguments' values, in document order. */
+const valuesOf = new WeakMap<DefinitionNode, { defaults: ValueNode[]; args: ValueNode[] }>();
+
+function inputValues(definition: DefinitionNode): { defaults: ValueNode[]; args: ValueNode[] } {
+  let found = valuesOf.get(definition);
+  if (!found) {
+    const values: { defaults: ValueNode[]; args: ValueNode[] } = { defaults: [], args: [] };
     visit(definition, {
       VariableDefinition: (node) => {
-        if (!run && node.defaultValue) literal(node.defaultValue, 0);
+        if (node.defaultValue) values.defaults.push(node.defaultValue);
         return false;
       },
       Argument: (node) => {
-        literal(node.value, 0);
+        values.args.push(node.value);
         return false;
       },
     });
+    valuesOf.set(definition, (found = values));
   }
+  return found;
 }
 
 /**
