@@ -5,7 +5,8 @@ import type { SqlContext } from './sql-context.ts';
 
 /**
  * A column's value as the GraphQL response encodes it, as an SQL value to put
- * in json_build_object (PostgreSQL) / json_object (SQLite): text becomes a
+ * in a JSON object (json_build_object or a row json_agg turns into an object
+ * on PostgreSQL, json_object on SQLite): text becomes a
  * JSON string, a json value is embedded as is. How today's path encodes
  * (src/schema/scalars.ts over what Prisma returns) and what the SQL does:
  *
