@@ -60,7 +60,7 @@ export async function applyChildren(s: WriteSession, shape: RelationShape, paren
   const unique = (where: Where) => plainUnique(target, where);
   const read = s.policy(target).read(s.ctx);
 
-  for (const data of many(ops.create)) await rowOps.createRow(s, target, data, link);
+  await rowOps.createRows(s, target, many(ops.create), link);
   await relink(s, shape, await findVisibleRows(s, target, many<Where>(ops.connect).map(unique)), link);
   const pairs: [Where, Data][] = many<Data>(ops.connectOrCreate).map(({ where, create }) => [unique(where), create]);
   const candidates: Row[] = pairs.length && read ? await s.delegate(target).findMany({ where: and({ OR: pairs.map(([w]) => w) }, read), select: s.scalarSelect(target) }) : [];

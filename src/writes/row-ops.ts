@@ -12,6 +12,7 @@ type Data = Record<string, any>;
  */
 export interface RowOps {
   createRow(s: WriteSession, model: DmmfModel, data: Data, forced?: Data): Promise<Row>;
+  createRows(s: WriteSession, model: DmmfModel, rows: Data[], forced?: Data): Promise<Row[]>;
   updateRow(s: WriteSession, model: DmmfModel, where: Where, data: Data): Promise<Row>;
   deleteRow(s: WriteSession, model: DmmfModel, where: Where): Promise<Row>;
   updateManyRows(s: WriteSession, model: DmmfModel, where: Where, data: Data): Promise<number>;

@@ -22,7 +22,7 @@ type Data = Record<string, any>;
 
 
 /** This file's row writes, for the nested writes it calls (children, many-to-many) to recurse into. */
-const rowOps: RowOps = { createRow, updateRow, deleteRow, updateManyRows, deleteManyRows };
+const rowOps: RowOps = { createRow, createRows, updateRow, deleteRow, updateManyRows, deleteManyRows };
 
 /** Resolves a nested to-one operation on the owning side to foreign-key values. */
 async function resolveOwning(s: WriteSession, shape: RelationShape, ops: Data, current: Row | undefined): Promise<{ fks: Data; after?: () => Promise<void> }> {
@@ -65,12 +65,38 @@ export async function createRow(s: WriteSession, model: DmmfModel, data: Data, f
 }
 
 /**
- * {@link createRow}, optionally skipping a row that would violate a unique
- * constraint (PostgreSQL `ON CONFLICT DO NOTHING`): then returns undefined.
- * `targetsChecked`: the caller checked the foreign keys in `data` already
- * (a createMany checks all its rows at once).
+ * Creates rows as {@link createRow} creates each: every row passes the same
+ * checks and is recorded. On PostgreSQL, rows holding column values only (no
+ * nested writes) of a model without before-create hooks are inserted in one
+ * statement (`INSERT ... RETURNING` gives them back in the order of its
+ * VALUES): each row's checks before the insert run first, then the insert,
+ * then each row's create rule `where`. Where two rows are refused for
+ * different reasons, the refusal reported may then be another row's.
  */
-export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, forced: Data, skipDuplicates: boolean, targetsChecked = false): Promise<Row | undefined> {
+export async function createRows(s: WriteSession, model: DmmfModel, rows: Data[], forced: Data = {}): Promise<Row[]> {
+  const batch = rows.length > 1 && s.datamodel.provider === 'postgresql' && !s.gen.hooks.hasBefore(model.name, 'create') && rows.every((data) => split(s, model, data).relations.length === 0);
+  if (!batch) {
+    const created: Row[] = [];
+    for (const data of rows) created.push(await createRow(s, model, data, forced));
+    return created;
+  }
+  const prepared: Data[] = [];
+  for (const data of rows) prepared.push((await prepareInsert(s, model, data, forced, false)).values);
+  const created: Row[] = await s.delegate(model).createManyAndReturn({ data: prepared, select: s.scalarSelect(model) });
+  if (created.length !== rows.length) throw new Error(`Inserted ${created.length} ${model.name} rows of ${rows.length}`);
+  for (const row of created) s.record(model, 'CREATED', row);
+  const check = s.policy(model).create(s.ctx);
+  for (const row of created) await s.requireMatch(model, row, check, 'create');
+  return created;
+}
+
+/**
+ * One row's checks before it is inserted, in order: the create rule, field
+ * rules and presets, foreign-key targets (unless `targetsChecked`), the
+ * before-hooks, nested to-one and many-to-many writes. Returns the column
+ * values to insert, the nested many-to-many data and the split input.
+ */
+async function prepareInsert(s: WriteSession, model: DmmfModel, data: Data, forced: Data, targetsChecked: boolean) {
   const policy = s.policy(model);
   const check = policy.create(s.ctx);
   if (check === null) throw s.denied(model, 'create');
@@ -90,6 +116,17 @@ export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, f
   }
   Object.assign(values, pick(input, { ...forced, ...preset }));
   assertRequired(model, values);
+  return { values, relationData, parts, check };
+}
+
+/**
+ * {@link createRow}, optionally skipping a row that would violate a unique
+ * constraint (PostgreSQL `ON CONFLICT DO NOTHING`): then returns undefined.
+ * `targetsChecked`: the caller checked the foreign keys in `data` already
+ * (a createMany checks all its rows at once).
+ */
+export async function insertRow(s: WriteSession, model: DmmfModel, data: Data, forced: Data, skipDuplicates: boolean, targetsChecked = false): Promise<Row | undefined> {
+  const { values, relationData, parts, check } = await prepareInsert(s, model, data, forced, targetsChecked);
   const row: Row | undefined = skipDuplicates
     ? (await s.delegate(model).createManyAndReturn({ data: [values], skipDuplicates, select: s.scalarSelect(model) }))[0]
     : await s.delegate(model).create({ data: { ...values, ...relationData }, select: s.scalarSelect(model) });

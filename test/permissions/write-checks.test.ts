@@ -90,6 +90,33 @@ describe.each(providers)('checks after the write on %s', (provider) => {
     expect(postReads).toHaveLength(1);
   });
 
+  it('creates the rows of a nested create in one statement on PostgreSQL, each checked and recorded: a refused one leaves nothing', async () => {
+    const events: { model: string; kind: string; row: Record<string, unknown> }[] = [];
+    const stop = t.app.realtime.hub.listen((batch) => events.push(...batch.events));
+    try {
+      const mine = await post('mine');
+      const create = (authors: number[]) =>
+        t.as(alice)('mutation($id: Int!, $c: [CommentCreateWithoutPostInput!]!) { updatePost(where: { id: $id }, data: { comments: { create: $c } }) { id } }', {
+          id: mine,
+          c: authors.map((authorId, i) => ({ body: `c${i}`, authorId })),
+        });
+      const before = await snapshot();
+      expect(answer(await create([alice.id, 987_654, alice.id]))).toEqual({ code: 'NOT_FOUND', message: 'User not found' });
+      expect(await snapshot()).toBe(before);
+
+      const from = t.app.db.statements.log.length;
+      expect(answer(await create([alice.id, bob.id, alice.id]))).toEqual({ code: 'ok' });
+      const inserts = t.app.db.statements.log.slice(from).filter((sql) => /^\s*INSERT\s+INTO\s+\S*["`]Comment["`]/i.test(sql));
+      expect(inserts).toHaveLength(provider === 'postgresql' ? 1 : 3);
+      const rows = await t.prisma.comment.findMany({ where: { postId: mine }, orderBy: { id: 'asc' } });
+      expect(rows.map((r: any) => [r.body, r.authorId])).toEqual([['c0', alice.id], ['c1', bob.id], ['c2', alice.id]]);
+      await expect.poll(() => events.filter((e) => e.model === 'Comment').length).toBe(3);
+      expect(events.filter((e) => e.model === 'Comment').map((e) => [e.kind, e.row.id, e.row.body])).toEqual(rows.map((r: any) => ['CREATED', r.id, r.body]));
+    } finally {
+      stop();
+    }
+  });
+
   it('lets the owner move a preset field on update when a field write rule says so', async () => {
     const profile = await t.prisma.profile.findUnique({ where: { userId: alice.id } });
     const result = await t.as(alice)('mutation($id: Int!, $to: Int!) { updateProfile(where: { id: $id }, data: { userId: $to }) { userId } }', { id: profile.id, to: loner });
