@@ -95,7 +95,7 @@ describe.each(providers)('checks after the write on %s', (provider) => {
     const stop = t.app.realtime.hub.listen((batch) => events.push(...batch.events));
     try {
       const mine = await post('mine');
-      const create = (authors: number[]) =>
+      const create = (authors: User["id"][]) =>
         t.as(alice)('mutation($id: Int!, $c: [CommentCreateWithoutPostInput!]!) { updatePost(where: { id: $id }, data: { comments: { create: $c } }) { id } }', {
           id: mine,
           c: authors.map((authorId, i) => ({ body: `c${i}`, authorId })),
