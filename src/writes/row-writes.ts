@@ -74,7 +74,10 @@ export async function createRow(s: WriteSession, model: DmmfModel, data: Data, f
  * different reasons, the refusal reported may then be another row's.
  */
 export async function createRows(s: WriteSession, model: DmmfModel, rows: Data[], forced: Data = {}): Promise<Row[]> {
-  const batch = rows.length > 1 && s.datamodel.provider === 'postgresql' && !s.gen.hooks.hasBefore(model.name, 'create') && rows.every((data) => split(s, model, data).relations.length === 0);
+  // What prepareInsert splits (no hooks: the data, the parent's key and the presets) must hold no relation: a batch writes columns only.
+  const preset = s.policy(model).preset(s.ctx, 'create');
+  const plain = (data: Data) => split(s, model, { ...data, ...forced, ...preset }).relations.length === 0;
+  const batch = rows.length > 1 && s.datamodel.provider === 'postgresql' && !s.gen.hooks.hasBefore(model.name, 'create') && rows.every(plain);
   if (!batch) {
     const created: Row[] = [];
     for (const data of rows) created.push(await createRow(s, model, data, forced));
